@@ -1,0 +1,1 @@
+"""Placeholder until the glossary generator is written."""

@@ -13,7 +13,8 @@ import pkgutil
 
 from .spec import Case, Exercise, Hint, compare, to_plain
 
-__all__ = ["Case", "Exercise", "Hint", "compare", "to_plain", "chapters", "exercises", "get"]
+__all__ = ["Case", "Exercise", "Hint", "compare", "to_plain", "chapters", "exercises", "get",
+           "check", "score_table", "progress"]
 
 
 def chapters() -> list[str]:
@@ -42,3 +43,7 @@ def get(exercise_id: str) -> Exercise:
             return ex
     ids = ", ".join(e.id for e in exercises(ch))
     raise KeyError(f"unknown exercise id {exercise_id!r}; chapter {ch} has: {ids}")
+
+
+from .checker import check, score_table  # noqa: E402  (needs get/exercises above)
+from .progress import progress  # noqa: E402

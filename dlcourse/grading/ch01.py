@@ -1,0 +1,264 @@
+"""Chapter 01 exercises: the map of AI, machine learning and deep learning.
+
+Two labelling exercises (which paradigm? which task?) and three small learners written from
+scratch: a threshold learned from data, one k-means step, and an epsilon-greedy choice.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .spec import Case, Exercise, Hint
+
+# --------------------------------------------------------------------------- 01.paradigm
+PARADIGMS = ("supervised", "unsupervised", "reinforcement")
+
+_PARADIGM = {
+    "spam_filter": "supervised",
+    "customer_groups": "unsupervised",
+    "chess_agent": "reinforcement",
+    "house_prices": "supervised",
+    "news_topics": "unsupervised",
+    "robot_walking": "reinforcement",
+    "digit_reader": "supervised",
+    "image_compression": "unsupervised",
+}
+
+
+def _paradigm_reference() -> dict:
+    return dict(_PARADIGM)
+
+
+def _paradigm_cases() -> list[Case]:
+    return [Case(key=k, label=k.replace("_", " ")) for k in _PARADIGM]
+
+
+def _not_a_paradigm(got, exp, case) -> bool:
+    return got not in PARADIGMS
+
+
+# --------------------------------------------------------------------------- 01.task_type
+TASKS = ("classification", "regression")
+
+_TASK = {
+    "spam_or_not": "classification",
+    "house_price": "regression",
+    "which_digit": "classification",
+    "temperature_tomorrow": "regression",
+    "tumour_benign_or_malignant": "classification",
+    "delivery_minutes": "regression",
+    "age_from_photo": "regression",
+    "language_of_text": "classification",
+}
+
+
+def _task_reference() -> dict:
+    return dict(_TASK)
+
+
+def _task_cases() -> list[Case]:
+    return [Case(key=k, label=k.replace("_", " ")) for k in _TASK]
+
+
+# --------------------------------------------------------------------------- 01.fit_threshold
+def _threshold_data(seed: int, n0: int, n1: int) -> tuple[np.ndarray, np.ndarray]:
+    """Class 0 is wide and common, class 1 narrow and rare, so the midpoint of the means is off."""
+    rng = np.random.default_rng(seed)
+    x = np.concatenate([rng.normal(0.0, 1.0, n0), rng.normal(2.5, 0.4, n1)])
+    y = np.concatenate([np.zeros(n0, dtype=np.int64), np.ones(n1, dtype=np.int64)])
+    order = rng.permutation(n0 + n1)
+    return x[order], y[order]
+
+
+def _threshold_splits() -> dict[str, tuple]:
+    """label -> (x_train, y_train, x_test, y_test)."""
+    out = {}
+    for seed, n0, n1 in ((1, 60, 20), (2, 90, 15), (3, 40, 25)):
+        x, y = _threshold_data(seed, n0, n1)
+        xt, yt = _threshold_data(seed + 100, 3 * n0, 3 * n1)
+        out[f"seed {seed}: {n0} negatives, {n1} positives"] = (x, y, xt, yt)
+    x = np.array([1.0, 2.0, 3.0, 10.0, 11.0, 12.0])
+    y = np.array([0, 0, 0, 1, 1, 1])
+    out["well separated: 0 0 0 | 1 1 1"] = (x, y, np.array([2.5, 9.0, 4.0, 12.5]), np.array([0, 1, 0, 1]))
+    x = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    y = np.array([0, 0, 1, 0, 1, 1, 1])
+    out["overlapping: 0 0 1 0 1 1 1"] = (x, y, np.array([0.5, 3.5, 5.5, 1.5]), np.array([0, 1, 1, 0]))
+    return out
+
+
+def _accuracy(t: float, x: np.ndarray, y: np.ndarray) -> float:
+    return float(np.mean((x >= t).astype(np.int64) == y))
+
+
+def _fit_threshold_reference(x, y) -> float:
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y)
+    xs = np.unique(x)
+    candidates = np.concatenate([[xs[0] - 1.0], (xs[:-1] + xs[1:]) / 2, [xs[-1] + 1.0]])
+    accs = np.array([_accuracy(t, x, y) for t in candidates])
+    return float(candidates[int(np.argmax(accs))])
+
+
+def _threshold_cases() -> list[Case]:
+    return [Case((x, y), label=label) for label, (x, y, _, _) in _threshold_splits().items()]
+
+
+def _judge_threshold(got, exp, case: Case) -> tuple[bool, str]:
+    if isinstance(got, np.ndarray) and got.size == 1:
+        got = float(got.reshape(()))
+    if isinstance(got, bool) or not isinstance(got, (int, float)) or not math.isfinite(got):
+        return False, f"expected one finite number (the threshold); got {type(got).__name__} {got!r}"
+    x, y, xt, yt = _threshold_splits()[case.label]
+    best, mine = _accuracy(exp, x, y), _accuracy(got, x, y)
+    if mine < best - 1e-12:
+        return False, (f"threshold {got:.4g} gets training accuracy {mine:.3f}; "
+                       f"the best possible is {best:.3f} (e.g. at {exp:.4g})")
+    held_best, held = _accuracy(exp, xt, yt), _accuracy(got, xt, yt)
+    if held < held_best - 0.1:
+        return False, (f"training accuracy is best, but on new data your threshold gets {held:.3f} "
+                       f"against {held_best:.3f}: put it between the two closest points, not on one")
+    return True, f"training accuracy {mine:.3f}, new data {held:.3f}"
+
+
+def _threshold_reversed(got, exp, case) -> bool:
+    try:
+        x, y, _, _ = _threshold_splits()[case.label]
+        return float(np.mean((x < float(got)) == y)) > 0.5
+    except Exception:
+        return False
+
+
+# --------------------------------------------------------------------------- 01.kmeans_step
+def _kmeans_step_reference(X, centroids):
+    X = np.asarray(X, dtype=float)
+    C = np.asarray(centroids, dtype=float)
+    d2 = ((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2)
+    assign = np.argmin(d2, axis=1)
+    new = C.copy()
+    for j in range(len(C)):
+        members = X[assign == j]
+        if len(members):
+            new[j] = members.mean(axis=0)
+    return new
+
+
+def _kmeans_cases() -> list[Case]:
+    rng = np.random.default_rng(11)
+    blobs = np.concatenate([rng.normal((0, 0), 0.5, (15, 2)), rng.normal((4, 4), 0.5, (15, 2)),
+                            rng.normal((0, 5), 0.5, (15, 2))])
+    X2 = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [10.0, 10.0], [11.0, 10.0]])
+    # Manhattan and Euclidean distance disagree on the middle point here
+    X3 = np.array([[0.0, 0.0], [2.0, 2.0], [3.2, 0.0], [6.0, 0.0]])
+    return [
+        Case((blobs, np.array([[0.0, 1.0], [3.0, 3.0], [1.0, 4.0]])), label="three blobs, k = 3"),
+        Case((X2, np.array([[0.0, 0.0], [10.0, 10.0]])), label="two groups, k = 2"),
+        Case((X2, np.array([[0.0, 0.0], [10.0, 10.0], [50.0, 50.0]])),
+             label="a centroid with no points (it must stay put)"),
+        Case((X3, np.array([[0.0, 0.0], [4.0, 1.8]])), label="a point near the middle"),
+    ]
+
+
+def _kmeans_nan(got, exp, case) -> bool:
+    return isinstance(got, np.ndarray) and got.dtype.kind == "f" and bool(np.isnan(got).any())
+
+
+def _kmeans_shape(got, exp, case) -> bool:
+    return isinstance(got, np.ndarray) and got.shape != np.shape(exp)
+
+
+# --------------------------------------------------------------------------- 01.epsilon_greedy
+def _epsilon_greedy_reference(q_values, epsilon, u, random_arm):
+    if u < epsilon:
+        return int(random_arm)
+    return int(np.argmax(np.asarray(q_values)))
+
+
+def _bandit_cases() -> list[Case]:
+    q = np.array([0.2, 0.9, 0.4, 0.9])
+    return [
+        Case((q, 0.1, 0.5, 2), label="u = 0.5 >= epsilon = 0.1: exploit"),
+        Case((q, 0.1, 0.05, 2), label="u = 0.05 < epsilon = 0.1: explore"),
+        Case((np.array([1.5, -0.3, 0.7]), 0.0, 0.0, 1), label="epsilon = 0: always exploit"),
+        Case((np.array([1.5, -0.3, 0.7]), 1.0, 0.999, 2), label="epsilon = 1: always explore"),
+        Case((q, 0.3, 0.7, 0), label="a tie between arms 1 and 3: take the first"),
+        Case((np.array([-2.0, -1.0, -3.0]), 0.2, 0.25, 0), label="all values negative"),
+    ]
+
+
+EXERCISES = [
+    Exercise(
+        id="01.paradigm", title="Supervised, unsupervised or reinforcement?", name="PARADIGM",
+        points=2, kind="value", cases=_paradigm_cases, reference=_paradigm_reference,
+        hints=[
+            Hint(_not_a_paradigm, 'Use exactly one of the strings "supervised", "unsupervised" '
+                                  'or "reinforcement" (lower case, no "learning").'),
+            Hint(lambda got, exp, case: exp == "reinforcement",
+                 "No one labels each move here: the learner acts, and a reward arrives later. "
+                 "That is reinforcement learning."),
+            Hint(lambda got, exp, case: exp == "unsupervised",
+                 "Is there a right answer attached to each example? If the data has no labels "
+                 "and the goal is to find structure, it is unsupervised."),
+            Hint(lambda got, exp, case: exp == "supervised",
+                 "Each example comes with the answer we want (a label or a number): supervised."),
+        ],
+        hint="Ask: are there labelled answers (supervised), no labels at all (unsupervised), "
+             "or rewards for actions (reinforcement)?",
+    ),
+    Exercise(
+        id="01.task_type", title="Classification or regression?", name="TASK_TYPE",
+        points=1, kind="value", cases=_task_cases, reference=_task_reference,
+        hints=[
+            Hint(lambda got, exp, case: got not in TASKS,
+                 'Use exactly "classification" or "regression".'),
+            Hint(lambda got, exp, case: exp == "regression",
+                 "The answer is a number on a continuous scale (a price, minutes, degrees, years): "
+                 "regression."),
+            Hint(lambda got, exp, case: exp == "classification",
+                 "The answer is one of a fixed set of categories: classification."),
+        ],
+        hint="Is the output a category (classification) or a quantity (regression)?",
+    ),
+    Exercise(
+        id="01.fit_threshold", title="Learn a threshold from data", name="fit_threshold",
+        points=2, cases=_threshold_cases, reference=_fit_threshold_reference,
+        judge=_judge_threshold,
+        hints=[
+            Hint(_threshold_reversed, "Your rule seems reversed: predict 1 when x >= t "
+                                      "(class 1 has the larger values)."),
+            Hint(lambda got, exp, case: isinstance(got, (int, float)) and not isinstance(got, bool),
+                 "Averages (of x, or of the two class means) are not what maximises accuracy "
+                 "when classes differ in size or spread. Try every midpoint between neighbouring "
+                 "sorted x values and keep the one with the highest training accuracy."),
+        ],
+        hint="Return one float t: the rule 'predict 1 when x >= t' should get the highest "
+             "possible accuracy on (x, y).",
+    ),
+    Exercise(
+        id="01.kmeans_step", title="One step of k-means", name="kmeans_step",
+        points=2, cases=_kmeans_cases, reference=_kmeans_step_reference,
+        hints=[
+            Hint(_kmeans_nan, "NaN appeared: a centroid with no points has an empty mean. "
+                              "Keep such a centroid where it was."),
+            Hint(_kmeans_shape, "Return the new centroids, shape (k, 2), not the assignments."),
+            Hint(lambda got, exp, case: "middle" in case.label,
+                 "Use the Euclidean (straight-line) distance: the square root of the sum of "
+                 "squared differences (or just the sum of squares)."),
+        ],
+        hint="Assign every point to its nearest centroid (Euclidean distance), then move each "
+             "centroid to the mean of its points; a centroid with no points stays put.",
+    ),
+    Exercise(
+        id="01.epsilon_greedy", title="Explore or exploit: an epsilon-greedy choice",
+        name="choose_action", points=1, cases=_bandit_cases, reference=_epsilon_greedy_reference,
+        hints=[
+            Hint(lambda got, exp, case: "explore" in case.label,
+                 "When u < epsilon, explore: return random_arm, whatever the values say."),
+            Hint(lambda got, exp, case: "tie" in case.label,
+                 "On a tie take the first best arm (np.argmax does)."),
+            Hint(lambda got, exp, case: "exploit" in case.label or "negative" in case.label,
+                 "When u >= epsilon, exploit: return the index of the largest value (np.argmax)."),
+        ],
+        hint="If u < epsilon return random_arm, else the index of the largest q value.",
+    ),
+]

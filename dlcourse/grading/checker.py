@@ -503,7 +503,7 @@ def score_table(chapter: str | int) -> None:
     text = [f"Chapter {ch} exercises: {_fmt_points(total)}/{_fmt_points(best)} points"]
     width = max(len(ex.id) for ex, _ in rows)
     for ex, r in rows:
-        text.append(f"  {ex.id:<{width}}  {STATUSES.get(r["status"], r["status"]):<31} "
+        text.append(f"  {ex.id:<{width}}  {STATUSES.get(r['status'], r['status']):<31} "
                     f"{_fmt_points(r['score'])}/{_fmt_points(r['max_score'])}  {ex.title}")
     e = html.escape
     cells = "".join(

@@ -222,3 +222,32 @@ def test_generator_of_parameters_is_accepted():
     ps = [Param([1.0]), Param([2.0])]
     opt = optim.SGD((p for p in ps), lr=0.1)
     assert len(opt.params) == 2
+
+
+def test_exercise_references_agree_with_optimizers():
+    """The one-step references of chapter 8's exercises follow the same rules as dl.optim."""
+    from dlcourse.grading import ch08
+
+    rng = np.random.default_rng(8)
+    w0, g, v0 = rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), rng.normal(size=(3, 2))
+
+    def one_step(opt_cls, state, **kw):
+        p = Param(w0)
+        p.grad = g.copy()
+        opt = opt_cls([p], **kw)
+        opt.state[0].update({k: v.copy() if isinstance(v, np.ndarray) else v for k, v in state.items()})
+        opt.step()
+        return p.data, opt.state[0]
+
+    w, st = one_step(optim.SGD, {"momentum_buffer": v0}, lr=0.1, momentum=0.9)
+    np.testing.assert_allclose(ch08.momentum_step(w0, g, v0, 0.1, 0.9), (w, st["momentum_buffer"]))
+    w, st = one_step(optim.SGD, {"momentum_buffer": v0}, lr=0.1, momentum=0.9, nesterov=True)
+    np.testing.assert_allclose(ch08.nesterov_step(w0, g, v0, 0.1, 0.9), (w, st["momentum_buffer"]))
+    s0 = v0**2
+    w, st = one_step(optim.Adagrad, {"step": 3, "sum": s0}, lr=0.1)
+    np.testing.assert_allclose(ch08.adagrad_step(w0, g, s0, 0.1, 1e-10), (w, st["sum"]))
+    w, st = one_step(optim.RMSprop, {"step": 3, "square_avg": s0}, lr=0.01, alpha=0.9)
+    np.testing.assert_allclose(ch08.rmsprop_step(w0, g, s0, 0.01, 0.9, 1e-8), (w, st["square_avg"]))
+    w, st = one_step(optim.Adam, {"step": 4, "exp_avg": v0, "exp_avg_sq": s0}, lr=0.01)
+    np.testing.assert_allclose(ch08.adam_step(w0, g, v0, s0, 5, 0.01, 0.9, 0.999, 1e-8),
+                               (w, st["exp_avg"], st["exp_avg_sq"]))

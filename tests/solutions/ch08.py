@@ -1,0 +1,115 @@
+"""Reference solutions and typical wrong answers for exercises/08_optimizers.ipynb."""
+
+SOLUTIONS = {
+    "08.momentum_step": '''
+def momentum_step(w, grad, v, lr, momentum):
+    v_new = momentum * v + grad
+    w_new = w - lr * v_new
+    return w_new, v_new
+''',
+    "08.nesterov_step": '''
+def nesterov_step(w, grad, v, lr, momentum):
+    v_new = momentum * v + grad
+    w_new = w - lr * (grad + momentum * v_new)
+    return w_new, v_new
+''',
+    "08.adagrad_step": '''
+def adagrad_step(w, grad, s, lr, eps):
+    s_new = s + grad ** 2
+    w_new = w - lr * grad / (np.sqrt(s_new) + eps)
+    return w_new, s_new
+''',
+    "08.rmsprop_step": '''
+def rmsprop_step(w, grad, v, lr, alpha, eps):
+    v_new = alpha * v + (1 - alpha) * grad ** 2
+    w_new = w - lr * grad / (np.sqrt(v_new) + eps)
+    return w_new, v_new
+''',
+    "08.adam_step": '''
+def adam_step(w, grad, m, v, t, lr, beta1, beta2, eps):
+    m_new = beta1 * m + (1 - beta1) * grad
+    v_new = beta2 * v + (1 - beta2) * grad ** 2
+    m_hat = m_new / (1 - beta1 ** t)
+    v_hat = v_new / (1 - beta2 ** t)
+    w_new = w - lr * m_hat / (np.sqrt(v_hat) + eps)
+    return w_new, m_new, v_new
+''',
+}
+
+WRONG = {
+    "08.momentum_step": [
+        # the other convention: v = mu*v - lr*g; w = w + v
+        "def momentum_step(w, grad, v, lr, momentum):\n"
+        "    v_new = momentum * v - lr * grad\n"
+        "    return w + v_new, v_new\n",
+        # moves w with the old velocity
+        "def momentum_step(w, grad, v, lr, momentum):\n"
+        "    w_new = w - lr * v\n"
+        "    return w_new, momentum * v + grad\n",
+        # exponential moving average (dampening = momentum)
+        "def momentum_step(w, grad, v, lr, momentum):\n"
+        "    v_new = momentum * v + (1 - momentum) * grad\n"
+        "    return w - lr * v_new, v_new\n",
+    ],
+    "08.nesterov_step": [
+        # plain momentum
+        "def nesterov_step(w, grad, v, lr, momentum):\n"
+        "    v_new = momentum * v + grad\n"
+        "    return w - lr * v_new, v_new\n",
+        # look-ahead with the old velocity
+        "def nesterov_step(w, grad, v, lr, momentum):\n"
+        "    v_new = momentum * v + grad\n"
+        "    return w - lr * (grad + momentum * v), v_new\n",
+    ],
+    "08.adagrad_step": [
+        # eps inside the square root
+        "def adagrad_step(w, grad, s, lr, eps):\n"
+        "    s_new = s + grad ** 2\n"
+        "    return w - lr * grad / np.sqrt(s_new + eps), s_new\n",
+        # uses the old sum
+        "def adagrad_step(w, grad, s, lr, eps):\n"
+        "    return w - lr * grad / (np.sqrt(s) + eps), s + grad ** 2\n",
+        # forgets the square root
+        "def adagrad_step(w, grad, s, lr, eps):\n"
+        "    s_new = s + grad ** 2\n"
+        "    return w - lr * grad / (s_new + eps), s_new\n",
+    ],
+    "08.rmsprop_step": [
+        # eps inside the square root
+        "def rmsprop_step(w, grad, v, lr, alpha, eps):\n"
+        "    v_new = alpha * v + (1 - alpha) * grad ** 2\n"
+        "    return w - lr * grad / np.sqrt(v_new + eps), v_new\n",
+        # a sum, not an average
+        "def rmsprop_step(w, grad, v, lr, alpha, eps):\n"
+        "    v_new = alpha * v + grad ** 2\n"
+        "    return w - lr * grad / (np.sqrt(v_new) + eps), v_new\n",
+        # the step with the old v
+        "def rmsprop_step(w, grad, v, lr, alpha, eps):\n"
+        "    w_new = w - lr * grad / (np.sqrt(v) + eps)\n"
+        "    return w_new, alpha * v + (1 - alpha) * grad ** 2\n",
+    ],
+    "08.adam_step": [
+        # no bias correction
+        "def adam_step(w, grad, m, v, t, lr, beta1, beta2, eps):\n"
+        "    m = beta1 * m + (1 - beta1) * grad\n"
+        "    v = beta2 * v + (1 - beta2) * grad ** 2\n"
+        "    return w - lr * m / (np.sqrt(v) + eps), m, v\n",
+        # eps inside the square root
+        "def adam_step(w, grad, m, v, t, lr, beta1, beta2, eps):\n"
+        "    m = beta1 * m + (1 - beta1) * grad\n"
+        "    v = beta2 * v + (1 - beta2) * grad ** 2\n"
+        "    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)\n"
+        "    return w - lr * m_hat / np.sqrt(v_hat + eps), m, v\n",
+        # returns the bias-corrected moments as the new state
+        "def adam_step(w, grad, m, v, t, lr, beta1, beta2, eps):\n"
+        "    m = (beta1 * m + (1 - beta1) * grad) / (1 - beta1 ** t)\n"
+        "    v = (beta2 * v + (1 - beta2) * grad ** 2) / (1 - beta2 ** t)\n"
+        "    return w - lr * m / (np.sqrt(v) + eps), m, v\n",
+        # off by one in t
+        "def adam_step(w, grad, m, v, t, lr, beta1, beta2, eps):\n"
+        "    m = beta1 * m + (1 - beta1) * grad\n"
+        "    v = beta2 * v + (1 - beta2) * grad ** 2\n"
+        "    m_hat, v_hat = m / (1 - beta1 ** (t + 1)), v / (1 - beta2 ** (t + 1))\n"
+        "    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m, v\n",
+    ],
+}

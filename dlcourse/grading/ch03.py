@@ -1,0 +1,170 @@
+"""Exercises of chapter 3, Activation functions: a stable sigmoid, ReLU, Leaky ReLU, a batched
+stable softmax, and the sigmoid's derivative. Inputs and answers are plain float64 arrays."""
+from __future__ import annotations
+
+import numpy as np
+
+from dlcourse import functional as F
+from dlcourse.grading.spec import Case, Exercise, Hint
+
+__all__ = ["EXERCISES"]
+
+
+# --- cases (seeded, small) ----------------------------------------------------------------------
+def _sigmoid_cases():
+    rng = np.random.default_rng(3)
+    return [
+        Case((np.array([-1.0, 0.0, 2.0]),), label="small values"),
+        Case((rng.normal(size=(4, 5)),), label="a (4, 5) batch"),
+        Case((np.array([-1000.0, -50.0, 50.0, 1000.0]),), label="|x| up to 1000 (overflow?)"),
+        Case((np.array([[-800.0, 0.5], [3.0, -710.0]]),), label="a (2, 2) batch with -800 and -710"),
+    ]
+
+
+def _relu_cases():
+    rng = np.random.default_rng(4)
+    return [
+        Case((np.array([-2.0, -0.5, 0.0, 0.5, 2.0]),), label="values around 0"),
+        Case((rng.normal(size=(3, 4)),), label="a (3, 4) batch"),
+        Case((np.array([-1000.0, 1000.0]),), label="|x| = 1000"),
+    ]
+
+
+def _leaky_cases():
+    rng = np.random.default_rng(5)
+    return [
+        Case((np.array([-2.0, 0.0, 3.0]),), label="default slope 0.01"),
+        Case((rng.normal(size=(3, 4)),), {"negative_slope": 0.2}, label="negative_slope=0.2, (3, 4) batch"),
+        Case((np.array([-10.0, -1.0, 1.0, 10.0]),), {"negative_slope": 0.1}, label="negative_slope=0.1"),
+        Case((rng.normal(size=(2, 3)) * 5,), label="a (2, 3) batch, default slope"),
+    ]
+
+
+def _softmax_cases():
+    rng = np.random.default_rng(6)
+    return [
+        Case((np.array([[1.0, 2.0, 3.0]]),), label="one row [1, 2, 3]"),
+        Case((rng.normal(size=(4, 5)),), label="a (4, 5) batch: each row sums to 1"),
+        Case((np.array([[1000.0, 1000.0, 999.0], [0.0, 0.0, 0.0]]),), label="a row of 1000s (overflow?)"),
+        Case((np.array([[-1000.0, -999.0, -1000.0], [1000.0, 999.0, 998.0]]),),
+             label="rows far apart: -1000s and 1000s"),
+    ]
+
+
+def _sigmoid_grad_cases():
+    rng = np.random.default_rng(7)
+    return [
+        Case((np.array([0.0]),), label="x = 0 (the largest value, 0.25)"),
+        Case((np.array([-3.0, -1.0, 1.0, 3.0]),), label="a few values"),
+        Case((rng.normal(size=(3, 4)) * 2,), label="a (3, 4) batch"),
+        Case((np.array([-30.0, 30.0]),), label="saturated: |x| = 30"),
+    ]
+
+
+# --- hints (each guarded: a hint must never raise) ----------------------------------------------
+def _safe(pred):
+    def when(got, exp, case):
+        try:
+            return bool(pred(got, exp, case))
+        except Exception:
+            return False
+    return when
+
+
+def _has_nan(got, exp, case):
+    return isinstance(got, np.ndarray) and np.isnan(got).any()
+
+
+def _is_one_minus(got, exp, case):
+    return np.allclose(got, 1.0 - np.asarray(exp))
+
+
+def _relu_is_abs(got, exp, case):
+    return np.allclose(got, np.abs(case.args[0]))
+
+
+def _leaky_fixed_slope(got, exp, case):
+    return "negative_slope" in case.kwargs and np.allclose(got, F.leaky_relu(case.args[0]))
+
+
+def _softmax_whole_array(got, exp, case):
+    x = case.args[0]
+    e = np.exp(x - x.max())
+    return np.allclose(got, e / e.sum())
+
+
+def _softmax_columns(got, exp, case):
+    return np.allclose(got, F.softmax(case.args[0], axis=0))
+
+
+def _grad_without_sigmoid(got, exp, case):
+    x = case.args[0]
+    return np.allclose(got, x * (1 - x)) or np.allclose(got, F.sigmoid(x) * (1 - x))
+
+
+def _grad_is_sigmoid(got, exp, case):
+    return np.allclose(got, F.sigmoid(case.args[0]))
+
+
+# --- the exercises ------------------------------------------------------------------------------
+EXERCISES = [
+    Exercise(
+        id="03.sigmoid", title="A numerically stable sigmoid", name="sigmoid", points=2,
+        cases=_sigmoid_cases, reference=F.sigmoid,
+        hints=[
+            Hint(_safe(_has_nan), "NaN appeared: for large negative x, exp(-x) overflows. "
+                                  "Use exp(x) / (1 + exp(x)) where x < 0."),
+            Hint(_safe(_is_one_minus), "Your values are 1 - sigmoid(x): check the sign inside exp."),
+        ],
+        hint=("sigmoid(x) = 1 / (1 + exp(-x)), element by element, same shape as x, and no overflow "
+              "warning: for x < 0 use the equal form exp(x) / (1 + exp(x)), so exp never sees a "
+              "large positive number (np.where, or a boolean mask)."),
+        forbidden=("dlcourse.functional.sigmoid", "torch.sigmoid", "scipy.special.expit"),
+        warnings_fail=True,
+    ),
+    Exercise(
+        id="03.relu", title="ReLU", name="relu", points=1,
+        cases=_relu_cases, reference=F.relu,
+        hints=[Hint(_safe(_relu_is_abs), "Negative inputs must become 0, not their absolute value.")],
+        hint="relu(x) = max(0, x) element by element: np.maximum(x, 0) (not np.max, which reduces).",
+        forbidden=("dlcourse.functional.relu", "torch.relu"),
+    ),
+    Exercise(
+        id="03.leaky_relu", title="Leaky ReLU with a slope argument", name="leaky_relu", points=1,
+        cases=_leaky_cases, reference=F.leaky_relu,
+        hints=[Hint(_safe(_leaky_fixed_slope),
+                    "Your answer ignores negative_slope: use the argument, not the number 0.01.")],
+        hint="leaky_relu(x, negative_slope=0.01) is x where x > 0 and negative_slope * x elsewhere "
+             "(np.where(x > 0, x, negative_slope * x)).",
+        forbidden=("dlcourse.functional.leaky_relu", "torch.nn.functional.leaky_relu"),
+    ),
+    Exercise(
+        id="03.softmax", title="A batched, stable softmax", name="softmax", points=2,
+        cases=_softmax_cases, reference=F.softmax,
+        hints=[
+            Hint(_safe(_has_nan), "NaN appeared: exp(1000) overflows to inf and inf / inf is NaN. "
+                                  "Subtract each row's max first (keepdims=True)."),
+            Hint(_safe(_softmax_whole_array), "Your whole array sums to 1, but each row should: "
+                                              "use axis=1 (or -1) with keepdims=True."),
+            Hint(_safe(_softmax_columns), "Your columns sum to 1: the classes run along axis 1, "
+                                          "one row per sample."),
+        ],
+        hint=("For x of shape (N, C): subtract each row's own max (x.max(axis=1, keepdims=True)), "
+              "exponentiate, divide by each row's sum (keepdims=True). One global max is not "
+              "enough when rows are far apart."),
+        forbidden=("dlcourse.functional.softmax", "torch.softmax", "scipy.special.softmax"),
+        warnings_fail=True,
+    ),
+    Exercise(
+        id="03.sigmoid_grad", title="The sigmoid's derivative", name="sigmoid_grad", points=1,
+        cases=_sigmoid_grad_cases, reference=F.sigmoid_grad,
+        hints=[
+            Hint(_safe(_grad_without_sigmoid), "Apply the formula to s = sigmoid(x), not to x: "
+                                               "s * (1 - s)."),
+            Hint(_safe(_grad_is_sigmoid), "That is sigmoid(x) itself; its derivative is "
+                                          "sigmoid(x) * (1 - sigmoid(x))."),
+        ],
+        hint="sigmoid'(x) = s * (1 - s) with s = sigmoid(x); the largest value is 0.25 at x = 0.",
+        forbidden=("dlcourse.functional.sigmoid_grad",),
+    ),
+]

@@ -1,0 +1,71 @@
+"""Reference solutions and typical wrong answers for chapter 3's exercises (source text)."""
+
+SOLUTIONS = {
+    "03.sigmoid": '''
+def sigmoid(x):
+    x = np.asarray(x, dtype=float)
+    z = np.exp(-np.abs(x))          # between 0 and 1: never overflows
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+''',
+    "03.relu": '''
+def relu(x):
+    return np.maximum(x, 0.0)
+''',
+    "03.leaky_relu": '''
+def leaky_relu(x, negative_slope=0.01):
+    return np.where(x > 0, x, negative_slope * x)
+''',
+    "03.softmax": '''
+def softmax(x):
+    shifted = x - x.max(axis=1, keepdims=True)   # each row's largest value becomes 0
+    e = np.exp(shifted)
+    return e / e.sum(axis=1, keepdims=True)
+''',
+    "03.sigmoid_grad": '''
+def sigmoid_grad(x):
+    z = np.exp(-np.abs(x))
+    s = np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+    return s * (1 - s)
+''',
+}
+
+WRONG = {
+    "03.sigmoid": [
+        # the textbook formula: right values, but overflows (a warning) at x = -1000
+        "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n",
+        # the sign flipped: 1 - sigmoid(x)
+        "def sigmoid(x):\n    return np.exp(-x) / (1 + np.exp(-x))\n",
+        # only the x < 0 form: overflows for large positive x (inf / inf = NaN)
+        "def sigmoid(x):\n    return np.exp(x) / (1 + np.exp(x))\n",
+    ],
+    "03.relu": [
+        "def relu(x):\n    return np.abs(x)\n",
+        # np.max reduces the whole array to one number
+        "def relu(x):\n    return np.max(x, 0)\n",
+        "def relu(x):\n    return (x > 0).astype(float)\n",   # that is ReLU's derivative
+    ],
+    "03.leaky_relu": [
+        # ignores the argument
+        "def leaky_relu(x, negative_slope=0.01):\n    return np.where(x > 0, x, 0.01 * x)\n",
+        # plain ReLU
+        "def leaky_relu(x, negative_slope=0.01):\n    return np.maximum(x, 0)\n",
+        # the slope applied on the wrong side
+        "def leaky_relu(x, negative_slope=0.01):\n    return np.where(x > 0, negative_slope * x, x)\n",
+    ],
+    "03.softmax": [
+        # no max shift: exp(1000) overflows, inf / inf = NaN
+        "def softmax(x):\n    e = np.exp(x)\n    return e / e.sum(axis=1, keepdims=True)\n",
+        # one global max: rows far below it underflow to 0 / 0
+        "def softmax(x):\n    e = np.exp(x - np.max(x))\n    return e / e.sum(axis=1, keepdims=True)\n",
+        # normalised over the whole batch instead of each row
+        "def softmax(x):\n    e = np.exp(x - x.max(axis=1, keepdims=True))\n    return e / e.sum()\n",
+    ],
+    "03.sigmoid_grad": [
+        # the formula applied to x instead of sigmoid(x)
+        "def sigmoid_grad(x):\n    return x * (1 - x)\n",
+        # sigmoid itself
+        "def sigmoid_grad(x):\n    return 1 / (1 + np.exp(-x))\n",
+        # the tanh derivative's shape by mistake
+        "def sigmoid_grad(x):\n    s = 1 / (1 + np.exp(-x))\n    return 1 - s ** 2\n",
+    ],
+}

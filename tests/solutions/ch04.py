@@ -1,0 +1,84 @@
+"""Reference solutions and typical wrong answers for chapter 4's exercises (source text)."""
+
+SOLUTIONS = {
+    "04.mse_loss": '''
+def mse_loss(y_hat, y):
+    return np.mean((y_hat - y) ** 2)
+''',
+    "04.cross_entropy": '''
+def cross_entropy(logits, labels):
+    shifted = logits - logits.max(axis=1, keepdims=True)                     # (N, C)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))     # log-softmax
+    n = logits.shape[0]
+    return -log_p[np.arange(n), labels].mean()
+''',
+    "04.cross_entropy_onehot": '''
+def cross_entropy_onehot(logits, targets):
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return -(targets * log_p).sum(axis=1).mean()
+''',
+    "04.binary_cross_entropy": '''
+def binary_cross_entropy(p, t):
+    p = np.clip(p, 1e-12, 1 - 1e-12)     # keep log away from log(0)
+    return -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))
+''',
+}
+
+WRONG = {
+    "04.mse_loss": [
+        "def mse_loss(y_hat, y):\n    return np.sum((y_hat - y) ** 2)\n",            # a sum, not a mean
+        "def mse_loss(y_hat, y):\n    return np.mean(np.abs(y_hat - y))\n",          # mean absolute error
+        "def mse_loss(y_hat, y):\n    return 0.5 * np.mean((y_hat - y) ** 2)\n",     # a stray 1/2
+        "def mse_loss(y_hat, y):\n    return np.mean(y_hat - y) ** 2\n",             # square of the mean
+    ],
+    "04.cross_entropy": [
+        # log of a (stable) softmax: log(0) = -inf for confident mistakes
+        ("def cross_entropy(logits, labels):\n"
+         "    e = np.exp(logits - logits.max(axis=1, keepdims=True))\n"
+         "    p = e / e.sum(axis=1, keepdims=True)\n"
+         "    return -np.mean(np.log(p[np.arange(len(labels)), labels]))\n"),
+        # the same, with the epsilon trick: finite, but about 16 instead of 2000
+        ("def cross_entropy(logits, labels):\n"
+         "    e = np.exp(logits - logits.max(axis=1, keepdims=True))\n"
+         "    p = e / e.sum(axis=1, keepdims=True)\n"
+         "    return -np.mean(np.log(p[np.arange(len(labels)), labels] + 1e-7))\n"),
+        # summed over the batch
+        ("def cross_entropy(logits, labels):\n"
+         "    s = logits - logits.max(axis=1, keepdims=True)\n"
+         "    log_p = s - np.log(np.exp(s).sum(axis=1, keepdims=True))\n"
+         "    return -log_p[np.arange(len(labels)), labels].sum()\n"),
+        # the logits taken as log-probabilities
+        ("def cross_entropy(logits, labels):\n"
+         "    return -logits[np.arange(len(labels)), labels].mean()\n"),
+    ],
+    "04.cross_entropy_onehot": [
+        # np.mean over the whole (N, C) array divides by N * C
+        ("def cross_entropy_onehot(logits, targets):\n"
+         "    s = logits - logits.max(axis=1, keepdims=True)\n"
+         "    log_p = s - np.log(np.exp(s).sum(axis=1, keepdims=True))\n"
+         "    return -np.mean(targets * log_p)\n"),
+        # log of the softmax: -inf at +-1000
+        ("def cross_entropy_onehot(logits, targets):\n"
+         "    e = np.exp(logits - logits.max(axis=1, keepdims=True))\n"
+         "    p = e / e.sum(axis=1, keepdims=True)\n"
+         "    return -np.mean(np.sum(targets * np.log(p), axis=1))\n"),
+        # the minus sign forgotten
+        ("def cross_entropy_onehot(logits, targets):\n"
+         "    s = logits - logits.max(axis=1, keepdims=True)\n"
+         "    log_p = s - np.log(np.exp(s).sum(axis=1, keepdims=True))\n"
+         "    return (targets * log_p).sum(axis=1).mean()\n"),
+    ],
+    "04.binary_cross_entropy": [
+        # no guard: 0 * log(0) = NaN, with a divide-by-zero warning
+        "def binary_cross_entropy(p, t):\n    return -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))\n",
+        # the (1 - t) half forgotten
+        ("def binary_cross_entropy(p, t):\n"
+         "    p = np.clip(p, 1e-12, 1 - 1e-12)\n"
+         "    return -np.mean(t * np.log(p))\n"),
+        # summed instead of averaged
+        ("def binary_cross_entropy(p, t):\n"
+         "    p = np.clip(p, 1e-12, 1 - 1e-12)\n"
+         "    return -np.sum(t * np.log(p) + (1 - t) * np.log(1 - p))\n"),
+    ],
+}

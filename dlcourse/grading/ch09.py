@@ -1,0 +1,225 @@
+"""Exercises of chapter 9, Regularization: inverted dropout forward and backward with a given
+mask, the L2 penalty and its gradient, early stopping with patience, and batch normalisation's
+forward pass in training mode. Inputs and answers are plain NumPy arrays, numbers and lists."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from dlcourse.grading.spec import Case, Exercise, Hint
+
+__all__ = ["EXERCISES", "dropout_forward", "dropout_backward", "l2_penalty",
+           "early_stopping_epoch", "batchnorm_forward"]
+
+
+# --- reference answers --------------------------------------------------------------------------
+def dropout_forward(x, mask, p):
+    """Inverted dropout: keep where mask is True and scale the kept values by 1 / (1 - p)."""
+    return np.where(mask, x, 0.0) / (1.0 - p)
+
+
+def dropout_backward(dout, mask, p):
+    """The gradient flows only through the kept units, with the same 1 / (1 - p) scale."""
+    return np.where(mask, dout, 0.0) / (1.0 - p)
+
+
+def l2_penalty(weights, lam):
+    """(lam / 2) * sum of every squared weight, and its gradient lam * W for each array."""
+    value = 0.5 * lam * sum(float(np.sum(np.asarray(w, dtype=float) ** 2)) for w in weights)
+    return value, [lam * np.asarray(w, dtype=float) for w in weights]
+
+
+def early_stopping_epoch(val_losses, patience):
+    """(best_epoch, stop_epoch): stop at the first epoch that makes `patience` epochs in a row
+    without a strictly lower validation loss; epochs count from 0; no stop -> the last epoch."""
+    best, best_epoch, bad = math.inf, -1, 0
+    for epoch, loss in enumerate(val_losses):
+        if loss < best:
+            best, best_epoch, bad = loss, epoch, 0
+        else:
+            bad += 1
+            if bad == patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_losses) - 1
+
+
+def batchnorm_forward(x, gamma, beta, eps=1e-5):
+    """Batch norm in training mode: normalise each feature with the batch mean and the biased
+    variance, then scale by gamma and shift by beta."""
+    x = np.asarray(x, dtype=float)
+    mean = x.mean(axis=0)
+    var = x.var(axis=0)  # biased: divide by N, as torch does for the normalisation itself
+    return gamma * (x - mean) / np.sqrt(var + eps) + beta
+
+
+# --- cases --------------------------------------------------------------------------------------
+def _dropout_cases():
+    rng = np.random.default_rng(90)
+    x = rng.normal(size=(4, 5))
+    return [
+        Case((np.array([1.0, 2.0, 3.0, 4.0]), np.array([True, False, True, False]), 0.5),
+             label="four values, p = 0.5"),
+        Case((x, rng.random((4, 5)) >= 0.2, 0.2), label="a (4, 5) batch, p = 0.2"),
+        Case((np.array([[-1.0, 2.0], [3.0, -4.0]]), np.ones((2, 2), dtype=bool), 0.0),
+             label="p = 0: nothing dropped, nothing scaled"),
+        Case((rng.normal(size=(2, 3)), np.array([[True, False, False], [False, False, True]]), 0.75),
+             label="p = 0.75: kept values are multiplied by 4"),
+    ]
+
+
+def _l2_cases():
+    rng = np.random.default_rng(91)
+    return [
+        Case(([np.array([3.0, 4.0])], 0.1), label="one weight vector, lam = 0.1"),
+        Case(([rng.normal(size=(3, 2)), rng.normal(size=(1, 3))], 0.01), label="two weight matrices"),
+        Case(([np.array([[1.0, -1.0]]), np.zeros((2, 2))], 1.0), label="lam = 1, one array of zeros"),
+        Case(([rng.normal(size=4)], 0.0), label="lam = 0: no penalty"),
+    ]
+
+
+def _es_cases():
+    return [
+        Case(([1.0, 0.8, 0.9, 0.85, 0.7, 0.75, 0.8, 0.9, 0.6], 3),
+             label="improves at epoch 4, then 3 bad epochs (the 0.6 comes too late)"),
+        Case(([1.0, 0.5, 0.5, 0.5, 0.4], 2), label="ties are not improvements"),
+        Case(([0.9, 0.8, 0.7, 0.6], 2), label="always improving: never stops early"),
+        Case(([0.5, 0.6, 0.4], 1), label="patience 1"),
+        Case(([2.0, 1.0, 1.5, 1.2, 0.9, 1.1, 1.3], 5), label="patience 5, never reached"),
+    ]
+
+
+def _bn_cases():
+    rng = np.random.default_rng(92)
+    return [
+        Case((np.array([[1.0, 2.0], [3.0, 6.0]]), np.ones(2), np.zeros(2)),
+             label="two samples, gamma 1, beta 0"),
+        Case((rng.normal(2.0, 3.0, size=(8, 4)), np.array([1.0, 2.0, 0.5, -1.0]), np.array([0.0, 1.0, -1.0, 0.5])),
+             label="a (8, 4) batch with gamma and beta"),
+        Case((np.array([[1.0, 0.0], [1.0, 2.0], [1.0, 4.0]]), np.ones(2), np.zeros(2)),
+             label="a constant feature (variance 0: eps keeps it finite)"),
+        Case((rng.normal(size=(5, 3)), np.ones(3), np.zeros(3)), {"eps": 0.5}, label="eps = 0.5"),
+    ]
+
+
+# --- hints (each guarded: a hint must never raise) ----------------------------------------------
+def _safe(pred):
+    def when(got, exp, case):
+        try:
+            return bool(pred(got, exp, case))
+        except Exception:
+            return False
+    return when
+
+
+def _close(a, b):
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    return a.shape == b.shape and np.allclose(a, b, rtol=1e-6, atol=1e-9)
+
+
+def _unscaled(got, exp, case):
+    return _close(got, np.where(case.args[1], case.args[0], 0.0)) and not _close(got, exp)
+
+
+def _times_keep(got, exp, case):
+    return _close(got, np.where(case.args[1], case.args[0], 0.0) * (1 - case.args[2])) and not _close(got, exp)
+
+
+def _l1(got, exp, case):
+    ws, lam = case.args
+    return _close(got[1][0], lam * np.sign(ws[0])) and not _close(got[1][0], exp[1][0])
+
+
+def _no_half(got, exp, case):
+    return exp[0] != 0 and _close(got[0], 2 * exp[0])
+
+
+def _ties(got, exp, case):
+    return tuple(got) != tuple(exp) and tuple(got) == _es_le(*case.args)
+
+
+def _es_le(losses, patience):
+    best, be, bad = math.inf, -1, 0
+    for e, loss in enumerate(losses):
+        if loss <= best:
+            best, be, bad = loss, e, 0
+        else:
+            bad += 1
+            if bad == patience:
+                return be, e
+    return be, len(losses) - 1
+
+
+def _bn_unbiased(got, exp, case):
+    x, g, b = case.args
+    eps = case.kwargs.get("eps", 1e-5)
+    return _close(got, g * (x - x.mean(0)) / np.sqrt(x.var(0, ddof=1) + eps) + b)
+
+
+def _bn_axis1(got, exp, case):
+    x, g, b = case.args
+    eps = case.kwargs.get("eps", 1e-5)
+    m, v = x.mean(1, keepdims=True), x.var(1, keepdims=True)
+    return _close(got, g * (x - m) / np.sqrt(v + eps) + b)
+
+
+EXERCISES = [
+    Exercise(
+        id="09.dropout_forward", title="Inverted dropout: the forward pass", name="dropout_forward",
+        points=2, cases=_dropout_cases, reference=dropout_forward,
+        hints=[
+            Hint(_safe(_unscaled), "You zeroed the dropped units but forgot the scale: inverted dropout "
+                 "divides the kept values by (1 - p) during training, so evaluation needs no change."),
+            Hint(_safe(_times_keep), "Divide by the keep probability (1 - p); do not multiply by it."),
+        ],
+        hint="y = x * mask / (1 - p): dropped units (mask False) become 0, kept ones are scaled up.",
+    ),
+    Exercise(
+        id="09.dropout_backward", title="Inverted dropout: the backward pass", name="dropout_backward",
+        points=2, cases=_dropout_cases, reference=dropout_backward,
+        hints=[
+            Hint(_safe(_unscaled), "The forward pass multiplied by mask / (1 - p), so the gradient is "
+                 "multiplied by the same mask / (1 - p)."),
+            Hint(_safe(_times_keep), "Divide by the keep probability (1 - p); do not multiply by it."),
+        ],
+        hint="dx = dout * mask / (1 - p): no gradient reaches a dropped unit.",
+    ),
+    Exercise(
+        id="09.l2_penalty", title="The L2 penalty and its gradient", name="l2_penalty", points=2,
+        cases=_l2_cases, reference=l2_penalty,
+        hints=[
+            Hint(_safe(_l1), "lam * sign(W) is the gradient of the L1 penalty; the L2 penalty "
+                 "(lam / 2) * W**2 has gradient lam * W."),
+            Hint(_safe(_no_half), "Your value is twice the expected one: the penalty is (lam / 2) times "
+                 "the sum of squares, so that its gradient is exactly lam * W."),
+            Hint(_safe(lambda got, exp, case: not isinstance(got, (tuple, list)) or len(got) != 2),
+                 "Return a pair: (penalty value as a float, list of gradient arrays)."),
+        ],
+        hint="value = lam / 2 * (sum of w**2 over every array); grads = [lam * w for w in weights].",
+    ),
+    Exercise(
+        id="09.early_stopping_epoch", title="Early stopping with patience", name="early_stopping_epoch",
+        points=2, cases=_es_cases, reference=early_stopping_epoch,
+        hints=[
+            Hint(_safe(_ties), "A loss EQUAL to the best so far is not an improvement: use a strict <."),
+            Hint(_safe(lambda got, exp, case: got[0] == int(np.argmin(case.args[0])) != exp[0]),
+                 "The best epoch is the best one seen BEFORE stopping; later epochs are never trained."),
+            Hint(_safe(lambda got, exp, case: got[0] == exp[0] and got[1] == exp[1] + 1),
+                 "You stop one epoch late: stop at the epoch that makes `patience` bad epochs in a row."),
+        ],
+        hint="Walk through the losses (epoch 0 first) keeping the best loss, its epoch and a count of "
+             "epochs without a strictly lower loss; stop when the count reaches patience. Return "
+             "(best_epoch, stop_epoch); if it never stops, stop_epoch is the last epoch.",
+    ),
+    Exercise(
+        id="09.batchnorm_forward", title="Batch normalisation in training mode", name="batchnorm_forward",
+        points=3, cases=_bn_cases, reference=batchnorm_forward,
+        hints=[
+            Hint(_safe(_bn_unbiased), "Normalise with the biased variance (divide by N, np.var's default), "
+                 "as torch does in training mode."),
+            Hint(_safe(_bn_axis1), "Take the statistics over the batch (axis 0), one mean and variance "
+                 "per feature, not per sample."),
+        ],
+        hint="mean and var over axis 0; x_hat = (x - mean) / sqrt(var + eps); y = gamma * x_hat + beta.",
+    ),
+]

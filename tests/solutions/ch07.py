@@ -1,0 +1,90 @@
+"""Reference solutions and typical wrong answers for exercises/07_vanishing_gradients.ipynb."""
+
+SOLUTIONS = {
+    "07.min_depth_below": '''
+def min_depth_below(threshold):
+    n, bound = 0, 1.0
+    while bound >= threshold:
+        n += 1
+        bound *= 0.25
+    return n
+''',
+    "07.init_scales": '''
+def init_scales(fan_in, fan_out):
+    xavier_std = (2.0 / (fan_in + fan_out)) ** 0.5
+    return {
+        "xavier_std": xavier_std,
+        "xavier_bound": 3 ** 0.5 * xavier_std,
+        "he_std": (2.0 / fan_in) ** 0.5,
+    }
+''',
+    "07.layer_grad_norms": '''
+def layer_grad_norms(x, y, weights, biases):
+    hs = [x]
+    for W, b in zip(weights, biases):
+        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))
+    dh = 2 * (hs[-1] - y) / y.size
+    norms = []
+    for i in reversed(range(len(weights))):
+        dz = dh * hs[i + 1] * (1 - hs[i + 1])
+        norms.append(np.linalg.norm(dz.T @ hs[i]))
+        dh = dz @ weights[i]
+    return norms[::-1]
+''',
+    "07.clip_grad_norm": '''
+def clip_grad_norm(grads, max_norm):
+    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    factor = min(1.0, max_norm / (total + 1e-6))
+    return [g * factor for g in grads], float(total)
+''',
+}
+
+WRONG = {
+    "07.min_depth_below": [
+        # rounds a logarithm up: wrong at exact powers of 0.25 (the bound equals the threshold)
+        "import math\ndef min_depth_below(threshold):\n    return math.ceil(math.log(threshold) / math.log(0.25))\n",
+        # uses 0.5 as the largest slope (that is tanh's half, not sigmoid's)
+        "def min_depth_below(threshold):\n    n = 0\n    while 0.5 ** n >= threshold:\n        n += 1\n    return n\n",
+        # <= instead of <: stops when the bound equals the threshold
+        "def min_depth_below(threshold):\n    n = 0\n    while 0.25 ** n > threshold:\n        n += 1\n    return n\n",
+    ],
+    "07.init_scales": [
+        # He with fan_out
+        "def init_scales(fan_in, fan_out):\n    return {'xavier_std': (2 / (fan_in + fan_out)) ** 0.5,\n"
+        "            'xavier_bound': (6 / (fan_in + fan_out)) ** 0.5, 'he_std': (2 / fan_out) ** 0.5}\n",
+        # the uniform bound taken equal to the standard deviation
+        "def init_scales(fan_in, fan_out):\n    s = (2 / (fan_in + fan_out)) ** 0.5\n"
+        "    return {'xavier_std': s, 'xavier_bound': s, 'he_std': (2 / fan_in) ** 0.5}\n",
+        # LeCun's 1 / fan_in in place of Xavier's average
+        "def init_scales(fan_in, fan_out):\n    return {'xavier_std': (1 / fan_in) ** 0.5,\n"
+        "            'xavier_bound': (3 / fan_in) ** 0.5, 'he_std': (2 / fan_in) ** 0.5}\n",
+    ],
+    "07.layer_grad_norms": [
+        # forgets the sigmoid derivative on the way back
+        "def layer_grad_norms(x, y, weights, biases):\n    hs = [x]\n    for W, b in zip(weights, biases):\n"
+        "        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))\n    dh = 2 * (hs[-1] - y) / y.size\n"
+        "    norms = []\n    for i in reversed(range(len(weights))):\n        norms.append(np.linalg.norm(dh.T @ hs[i]))\n"
+        "        dh = dh @ weights[i]\n    return norms[::-1]\n",
+        # sums the squared errors instead of averaging them
+        "def layer_grad_norms(x, y, weights, biases):\n    hs = [x]\n    for W, b in zip(weights, biases):\n"
+        "        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))\n    dh = 2 * (hs[-1] - y)\n"
+        "    norms = []\n    for i in reversed(range(len(weights))):\n        dz = dh * hs[i + 1] * (1 - hs[i + 1])\n"
+        "        norms.append(np.linalg.norm(dz.T @ hs[i]))\n        dh = dz @ weights[i]\n    return norms[::-1]\n",
+        # last layer first
+        "def layer_grad_norms(x, y, weights, biases):\n    hs = [x]\n    for W, b in zip(weights, biases):\n"
+        "        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))\n    dh = 2 * (hs[-1] - y) / y.size\n"
+        "    norms = []\n    for i in reversed(range(len(weights))):\n        dz = dh * hs[i + 1] * (1 - hs[i + 1])\n"
+        "        norms.append(np.linalg.norm(dz.T @ hs[i]))\n        dh = dz @ weights[i]\n    return norms\n",
+    ],
+    "07.clip_grad_norm": [
+        # clips each array on its own
+        "def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
+        "    out = [g * min(1.0, max_norm / (np.linalg.norm(g) + 1e-6)) for g in grads]\n    return out, float(total)\n",
+        # always rescales to max_norm, even small gradients
+        "def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
+        "    return [g * max_norm / (total + 1e-6) for g in grads], float(total)\n",
+        # clips values element by element
+        "def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
+        "    return [np.clip(g, -max_norm, max_norm) for g in grads], float(total)\n",
+    ],
+}

@@ -149,13 +149,13 @@ def _kmeans_cases() -> list[Case]:
                             rng.normal((0, 5), 0.5, (15, 2))])
     X2 = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [10.0, 10.0], [11.0, 10.0]])
     # Manhattan and Euclidean distance disagree on the middle point here
-    X3 = np.array([[0.0, 0.0], [2.0, 2.0], [3.2, 0.0], [6.0, 0.0]])
+    X3 = np.array([[0.0, 0.0], [2.0, 2.0], [6.0, 2.0], [7.0, 2.0]])
     return [
         Case((blobs, np.array([[0.0, 1.0], [3.0, 3.0], [1.0, 4.0]])), label="three blobs, k = 3"),
         Case((X2, np.array([[0.0, 0.0], [10.0, 10.0]])), label="two groups, k = 2"),
         Case((X2, np.array([[0.0, 0.0], [10.0, 10.0], [50.0, 50.0]])),
              label="a centroid with no points (it must stay put)"),
-        Case((X3, np.array([[0.0, 0.0], [4.0, 1.8]])), label="a point near the middle"),
+        Case((X3, np.array([[0.0, 0.0], [5.0, 2.0]])), label="a point near the middle"),
     ]
 
 

@@ -1,0 +1,223 @@
+"""check(), score_table(), progress() and the plain-data codec (fast, in-process)."""
+from __future__ import annotations
+
+import json
+
+import nbformat
+import numpy as np
+import pytest
+
+from conftest import write_notebook
+from dlcourse.grading import check, exercises, get, progress, score_table
+from dlcourse.grading import checker
+from dlcourse.grading.checker import CHECK_MIME, grade_in_process
+from dlcourse.grading.harvest import EncodeError, decode, encode
+from dlcourse.grading.progress import collect
+from dlcourse.grading.progress import main as progress_main
+from dlcourse.grading.spec import Case, Exercise, Hint
+
+
+def _ex(**kw):
+    base = dict(id="01.demo", title="demo", name="f", points=2,
+                cases=lambda: [Case((np.array([1.0, 2.0]),), label="a"), Case((np.array([-1000.0, 5.0]),), label="b")],
+                reference=lambda x: 1.0 / (1.0 + np.exp(-np.clip(x, -500, 500))))
+    base.update(kw)
+    return Exercise(**base)
+
+
+def test_check_returns_none_and_prints_text(capsys):
+    def choose_action(q, e, u, r):
+        raise NotImplementedError
+
+    assert check("01.epsilon_greedy", choose_action) is None
+    out = capsys.readouterr().out
+    assert "not attempted yet" in out and "0/1" in out
+
+
+def test_check_records_and_score_table(capsys):
+    checker._RESULTS.clear()
+    check("01.epsilon_greedy", lambda q, e, u, r: r if u < e else int(np.argmax(q)))
+    score_table("01")
+    out = capsys.readouterr().out
+    assert "01.epsilon_greedy" in out and "passed" in out and "not checked yet" in out
+
+
+def test_unknown_exercise_never_raises(capsys):
+    check("01.nope", print)
+    check("42.nope", print)
+    assert "unknown exercise" in capsys.readouterr().out
+
+
+def test_exception_shows_type_message_and_line():
+    def fit_threshold(x, y):
+        return x.no_such_thing
+
+    res = grade_in_process(get("01.fit_threshold"), fit_threshold)
+    assert res.status == "error" and res.score == 0
+    assert "AttributeError" in res.verdicts[0].message and "no_such_thing" in res.verdicts[0].message
+
+
+def test_wrong_answer_shows_expected_received_and_hint():
+    res = grade_in_process(get("01.kmeans_step"), lambda X, c: np.zeros((len(c), 2)))
+    text = checker._text(res)
+    assert "expected:" in text and "received:" in text and "hint:" in text
+    assert "shape (3, 2)" in text
+    html = checker._html(res)
+    assert "failed" in html and "<table" in html
+
+
+def test_value_exercise_all_none_is_not_attempted_and_missing_key_fails():
+    ex = get("01.task_type")
+    assert grade_in_process(ex, {k: None for k in ["spam_or_not", "house_price"]}).status == "not_attempted"
+    res = grade_in_process(ex, {"spam_or_not": "classification"})
+    assert res.status == "partial" and "no entry" in res.feedback()
+
+
+def test_inputs_are_fresh_copies():
+    def mutating(X, centroids):
+        X *= 0  # wrecks its input
+        centroids[:] = 7
+        return centroids
+
+    ex = get("01.kmeans_step")
+    grade_in_process(ex, mutating)
+    sol = {}
+    exec(open("tests/solutions/ch01.py").read(), sol)
+    ns = {"np": np}
+    exec(sol["SOLUTIONS"]["01.kmeans_step"], ns)
+    assert grade_in_process(ex, ns["kmeans_step"]).status == "passed"  # cases not corrupted
+
+
+def test_warnings_fail_when_the_exercise_says_so():
+    naive = lambda x: 1.0 / (1.0 + np.exp(-x))  # overflows at -1000: RuntimeWarning
+    ex = _ex(warnings_fail=True, hints=[Hint(lambda g, e, c: c.label == "b", "subtract the max")])
+    res = grade_in_process(ex, naive)
+    assert res.status == "partial"
+    bad = [v for v in res.verdicts if not v.ok][0]
+    assert "RuntimeWarning" in bad.message and bad.hint == "subtract the max"
+    assert grade_in_process(_ex(warnings_fail=False), naive).status == "passed"
+
+
+def test_course_reference_scores_zero():
+    from dlcourse.grading import ch01
+
+    res = grade_in_process(get("01.fit_threshold"), ch01._fit_threshold_reference)
+    assert res.status == "uses_reference" and res.score == 0 and "write your own" in res.message
+    ex = _ex(forbidden=("numpy.tanh",))
+    assert grade_in_process(ex, np.tanh).status == "uses_reference"
+
+
+def test_non_plain_output_and_not_callable():
+    res = grade_in_process(get("01.fit_threshold"), lambda x, y: object())
+    assert res.status == "error" and "plain data" in res.verdicts[0].message
+    assert grade_in_process(get("01.fit_threshold"), 3.0).status == "error"
+
+
+def test_display_bundle_has_html_text_and_machine_readable(monkeypatch):
+    shown = []
+    monkeypatch.setattr(checker, "_in_kernel", lambda: True)
+    import IPython.display
+
+    monkeypatch.setattr(IPython.display, "display", lambda b, raw=False: shown.append(b))
+    check("01.epsilon_greedy", lambda q, e, u, r: 0)
+    bundle = shown[0]
+    assert {"text/html", "text/plain", CHECK_MIME} <= set(bundle)
+    rec = bundle[CHECK_MIME]
+    assert set(rec) == {"id", "score", "max_score", "status"} and rec["id"] == "01.epsilon_greedy"
+    json.dumps(rec)
+
+
+def test_every_exercise_is_well_formed():
+    for ex in exercises():
+        assert ex.id.split(".")[0] == ex.chapter and ex.points > 0 and ex.kind in ("function", "value")
+        assert len(list(ex.cases())) >= 1
+
+
+@pytest.mark.parametrize("value", [
+    None, True, 3, -2.5, float("nan"), float("inf"), "text", [1, 2.0, "a"], (1, (2, 3)),
+    {"a": np.arange(6).reshape(2, 3), 3: [np.float64(1.5)]}, np.array([[1.5, np.nan]], dtype=np.float32),
+    np.array([True, False]), np.zeros((0, 3)),
+])
+def test_codec_round_trip(value):
+    back = decode(json.loads(json.dumps(encode(value))))
+    if isinstance(value, float) and np.isnan(value):
+        assert np.isnan(back)
+    elif isinstance(value, dict):
+        assert set(back) == set(value) and np.array_equal(back["a"], value["a"]) and back[3] == [1.5]
+    elif isinstance(value, np.ndarray):
+        assert back.dtype == value.dtype and back.shape == value.shape
+        assert np.array_equal(back, value, equal_nan=value.dtype.kind == "f")
+    else:
+        assert back == value and type(back) is type(value)
+
+
+def test_codec_rejects_objects_and_bad_data():
+    with pytest.raises(EncodeError):
+        encode(object())
+    with pytest.raises(EncodeError):
+        encode(np.array(["a"]))
+    for bad in [{"__nd__": ["|O", [1], ""]}, {"__nd__": ["<f8", [2], "AAAA"]}, {"x": 1}, {"__pickle__": "x"}]:
+        with pytest.raises(ValueError):
+            decode(bad)
+
+
+def test_encode_strips_ndarray_subclasses():
+    class Liar(np.ndarray):
+        def __eq__(self, other):
+            return True
+
+    back = decode(encode(np.zeros(3).view(Liar)))
+    assert type(back) is np.ndarray
+
+
+def test_progress_reads_saved_outputs_without_modifying(tmp_path, capsys):
+    nb = nbformat.v4.new_notebook(metadata={"dlcourse": {"chapter": "01"}})
+    cell = nbformat.v4.new_code_cell('check("01.kmeans_step", kmeans_step)')
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        "text/plain": "ok", CHECK_MIME: {"id": "01.kmeans_step", "score": 2, "max_score": 2, "status": "passed"}})]
+    nb.cells.append(cell)
+    path = tmp_path / "01_ai_ml_dl.ipynb"
+    nbformat.write(nb, str(path))
+    before = path.read_bytes()
+    table = collect(tmp_path)
+    rows = {r["id"]: r for r in table["01"]}
+    assert rows["01.kmeans_step"]["status"] == "passed"
+    assert rows["01.paradigm"]["status"] == "not_checked"
+    assert progress_main([str(tmp_path)]) == 0
+    assert "1/" in capsys.readouterr().out
+    assert progress(tmp_path) is None
+    assert path.read_bytes() == before
+    assert progress_main([str(tmp_path / "missing")]) == 2
+
+
+def test_stub_notebook_cells_follow_the_contract():
+    nb = nbformat.read("exercises/01_ai_ml_dl.ipynb", as_version=4)
+    assert nb.metadata["dlcourse"]["chapter"] == "01"
+    assert nb.metadata["kernelspec"]["name"] == "python3"
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "from dlcourse.grading import check, score_table" in code[0].source
+    assert code[-1].source.strip() == 'score_table("01")'
+    answers = [c for c in code if "answer" in c.metadata.get("tags", [])]
+    assert [c.metadata["dlcourse"]["exercise"] for c in answers] == [e.id for e in exercises("01")]
+    for c in code:
+        assert not c.outputs and c.execution_count is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("chapter", ["01"])
+def test_stub_notebook_runs_and_says_not_attempted(chapter):
+    from nbclient import NotebookClient
+
+    from conftest import exercise_notebook
+
+    path = exercise_notebook(chapter)
+    nb = nbformat.read(str(path), as_version=4)
+    NotebookClient(nb, timeout=60, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    texts = []
+    for c in nb.cells:
+        for o in c.get("outputs", []):
+            assert o.get("output_type") != "error", f"{path.name}: {o.get('ename')}: {o.get('evalue')}"
+            texts.append(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", "")))
+    joined = "\n".join(texts)
+    assert joined.count("not attempted yet") >= len(exercises(chapter))

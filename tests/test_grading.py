@@ -221,3 +221,17 @@ def test_stub_notebook_runs_and_says_not_attempted(chapter):
             texts.append(str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", "")))
     joined = "\n".join(texts)
     assert joined.count("not attempted yet") >= len(exercises(chapter))
+
+
+def test_endless_answer_times_out_in_check():
+    import time
+
+    ex = _ex(time_limit=0.1)
+
+    def f(x):
+        while True:
+            time.sleep(0.01)
+
+    t0 = time.monotonic()
+    res = grade_in_process(ex, f)
+    assert res.status == "timeout" and res.score == 0 and time.monotonic() - t0 < 3

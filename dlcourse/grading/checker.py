@@ -250,8 +250,38 @@ def _describe_exception(exc: BaseException) -> str:
     return text + _learner_frame_line(exc.__traceback__)
 
 
+class _CheckTimeout(BaseException):
+    """Raised inside an answer that runs past the exercise's time limit during check()."""
+
+
 def run_cases(ex: Exercise, answer: Any, cases: Sequence[Case]) -> list[dict]:
-    """Call ``answer`` on fresh copies of every case's inputs; one outcome dict per case."""
+    """Call ``answer`` on fresh copies of every case's inputs; one outcome dict per case.
+
+    In the main thread, all cases together get ``4 * ex.time_limit`` seconds (a timer signal),
+    so an endless loop in an answer ends as "ran out of time" instead of hanging the check.
+    """
+    import signal
+    import threading
+
+    use_timer = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
+    old = None
+    if use_timer:
+        def _alarm(signum, frame):
+            raise _CheckTimeout()
+
+        old = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, 4.0 * float(ex.time_limit))
+    try:
+        return _run_cases(ex, answer, cases)
+    except _CheckTimeout:
+        return [{"timeout": True} for _ in cases]
+    finally:
+        if use_timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+
+def _run_cases(ex: Exercise, answer: Any, cases: Sequence[Case]) -> list[dict]:
     outcomes: list[dict] = []
     for case in cases:
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
@@ -266,7 +296,7 @@ def run_cases(ex: Exercise, answer: Any, cases: Sequence[Case]) -> list[dict]:
             except NotImplementedError:
                 outcomes.append({"not_implemented": True})
                 break
-            except (KeyboardInterrupt, SystemExit):
+            except (KeyboardInterrupt, SystemExit, _CheckTimeout):
                 raise
             except BaseException as exc:  # the learner's bug: report it, never raise
                 outcomes.append({"error": _describe_exception(exc)})

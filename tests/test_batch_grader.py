@@ -107,7 +107,9 @@ def graded(tmp_path_factory):
     for r in rows:
         name = next(n for n, p in paths.items() if str(p) == r.submission)
         by.setdefault(name, {})[r.exercise] = r
-    return {"rows": by, "paths": paths, "digests": digests, "out": out}
+    from dlcourse.grading import batch
+
+    return {"rows": by, "paths": paths, "digests": digests, "out": out, "batch_id": batch.LAST_BATCH_ID}
 
 
 def _st(graded, name):
@@ -212,8 +214,16 @@ def test_unreadable_and_unlabelled_notebooks(graded):
 
 
 def test_no_kernel_left_running(graded):
-    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-    assert "_launcher.py" not in out and "_worker.py" not in out
+    tag = f"DLCOURSE_GRADE_BATCH={graded['batch_id']}".encode()
+    left = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as fh:
+                if tag in fh.read().split(b"\0"):
+                    left.append(pid)
+        except OSError:
+            continue
+    assert graded["batch_id"] and not left
 
 
 def test_chapter_of(tmp_path):

@@ -49,6 +49,9 @@ COLUMNS = ["submission", "exercise", "score", "max_score", "status", "feedback"]
 _HERE = Path(__file__).resolve().parent
 _KERNEL_NAME = "dlcourse-grader"
 MAX_HARVEST_FILE = 64 << 20
+#: Random tag of the latest batch, set in every worker's (and so kernel's) environment as
+#: ``DLCOURSE_GRADE_BATCH``: lets tests and admins find a batch's processes.
+LAST_BATCH_ID = ""
 
 
 @dataclass
@@ -126,6 +129,7 @@ def _run_worker(job: dict, workdir: Path, hard_limit: float, log_path: str | Non
             [sys.executable, str(_HERE / "_worker.py"), str(job_path), str(w)],
             pass_fds=(w,), start_new_session=True, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=err, cwd=str(workdir),
+            env={**os.environ, "DLCOURSE_GRADE_BATCH": job.get("batch_id", "")},
         )
     finally:
         os.close(w)
@@ -279,6 +283,7 @@ def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dic
             "jupyter_path": str(kroot), "harvest_limits": [float(ex.time_limit) for ex in exs],
             "cell_timeout": float(opts["timeout"]), "total_timeout": float(opts["total_timeout"]),
             "output_limit": int(opts["output_limit"]), "harvest_source": opts["harvest_source"],
+            "batch_id": opts["batch_id"],
         }
         harvest_budget = sum(float(ex.time_limit) + 5.0 for ex in exs) + 10.0
         hard = float(opts["total_timeout"]) + 2 * harvest_budget + 60.0
@@ -336,7 +341,9 @@ def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | Non
             if ex.id not in expected:
                 expected[ex.id] = expected_values(ex)  # before any learner code runs
         plan.append((s, ch, exs))
-    opts = {"timeout": timeout, "total_timeout": total_timeout, "output_limit": output_limit,
+    global LAST_BATCH_ID
+    LAST_BATCH_ID = secrets.token_hex(8)
+    opts = {"batch_id": LAST_BATCH_ID, "timeout": timeout, "total_timeout": total_timeout, "output_limit": output_limit,
             "harvest_source": (_HERE / "harvest.py").read_text(encoding="utf-8"), "log": log}
     n_jobs = max(1, int(jobs or min(len(subs), os.cpu_count() or 1, 4)))
     kroot = Path(tempfile.mkdtemp(prefix="dlcourse-kspec-"))

@@ -118,6 +118,11 @@ def _lstm_not_pair(got, exp, case):
     return not isinstance(got, (list, tuple)) or len(got) != 2
 
 
+def _not_transposed(got, exp, case):
+    x, h, W_ih, W_hh, b_ih, b_hh = case.args
+    return np.allclose(got, np.tanh(x @ W_ih + b_ih + h @ W_hh + b_hh))
+
+
 def _sigmoid_not_tanh(got, exp, case):
     got = np.asarray(got, dtype=float)
     return got.shape == np.shape(exp) and (got > 0).all() and (got < 1).all() and (np.asarray(exp) < 0).any()
@@ -153,6 +158,8 @@ EXERCISES = [
         points=2, cases=_rnn_cases, reference=rnn_cell_forward,
         hints=[Hint(_safe(_no_tanh), "Values outside [-1, 1]: the new hidden state goes through tanh."),
                Hint(_safe(_sigmoid_not_tanh), "All your values are in (0, 1): the RNN cell uses tanh, not sigmoid."),
+               Hint(_safe(_not_transposed), "Transpose the weights: torch stores W_ih as (hidden, input), "
+                                            "so the product is x @ W_ih.T (and h @ W_hh.T)."),
                Hint(_safe(lambda g, e, c: np.shape(g) != np.shape(e)),
                     "torch stores W_ih as (hidden, input): multiply x @ W_ih.T, and h @ W_hh.T.")],
         hint="h_new = tanh(x @ W_ih.T + b_ih + h @ W_hh.T + b_hh); both biases count.",

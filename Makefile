@@ -1,15 +1,25 @@
 # The two commands a newcomer needs (each sets up .venv by itself):
 #   make book   build the website into _build/html
 #   make test   run the whole test suite
+# and a few more:
+#   make serve  serve the built site on http://127.0.0.1:8000
+#   make lab    open the notebooks in JupyterLab
+#   make bench  time the build, the notebooks and dlcourse against torch (writes benchmarks/README.md)
+#   make clean  remove _build (the site and the notebook execution cache)
+PORT ?= 8000
 .PHONY: book test serve lab bench clean
 book:
 	bash tools/build-book.sh
 test:
 	bash tools/test.sh
 serve:
-	.venv/bin/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
+	@test -f _build/html/index.html || { echo "No site yet: run 'make book' first."; exit 1; }
+	@echo "Serving the course on http://127.0.0.1:$(PORT) (Ctrl+C to stop)"
+	.venv/bin/python -m http.server $(PORT) --bind 127.0.0.1 --directory _build/html
 lab:
-	bash tools/venv.sh >/dev/null && .venv/bin/python -m pip install -q jupyterlab && .venv/bin/jupyter lab
+	@bash tools/venv.sh >/dev/null
+	@.venv/bin/python -c "import jupyterlab" 2>/dev/null || .venv/bin/python -m pip install -q jupyterlab
+	.venv/bin/jupyter lab --notebook-dir=.
 bench:
 	bash tools/bench.sh
 clean:

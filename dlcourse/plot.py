@@ -6,6 +6,7 @@ Call ``use_style()`` once in a chapter's first cell. Nothing here runs at import
 """
 from __future__ import annotations
 
+import html as _html
 from typing import Callable, Mapping, Sequence
 
 import matplotlib
@@ -289,7 +290,8 @@ def feature_maps(maps, ncols: int = 8) -> Figure:
     return fig
 
 
-def animate(fig: Figure, update: Callable[[int], object], frames, interval: int = 200):
+def animate(fig: Figure, update: Callable[[int], object], frames, interval: int = 200, *,
+            alt: str = ""):
     """Turn ``update(frame)`` calls on ``fig`` into an animation that plays in the browser.
 
     The animation is rendered with ``FuncAnimation.to_jshtml()``: plain HTML and JavaScript with
@@ -299,6 +301,8 @@ def animate(fig: Figure, update: Callable[[int], object], frames, interval: int 
     Args:
         fig: the Figure to animate. update: draws frame ``i`` (its return value is ignored).
         frames: the number of frames or an iterable of frame values. interval: ms per frame.
+        alt: what the animation shows, in words, for readers who cannot see it (the image's
+            alt text); e.g. ``"SGD zig-zags down the bowl while Adam heads straight in"``.
 
     Returns: an ``IPython.display.HTML`` object (display it by ending a cell with it).
     """
@@ -309,9 +313,13 @@ def animate(fig: Figure, update: Callable[[int], object], frames, interval: int 
         raise TypeError(f"animate expects a matplotlib Figure; got {type(fig).__name__}")
     if not callable(update):
         raise TypeError(f"update must be a function of the frame; got {type(update).__name__}")
+    if not isinstance(alt, str):
+        raise TypeError(f"alt must be a string describing the animation; got {type(alt).__name__}")
     anim = FuncAnimation(fig, update, frames=frames, interval=interval, blit=False)
     try:
         html = anim.to_jshtml(default_mode="once")
     finally:
         plt.close(fig)
+    if alt.strip():
+        html = html.replace('<img id="_anim_img', f'<img alt="{_html.escape(alt.strip())}" id="_anim_img', 1)
     return HTML(html)

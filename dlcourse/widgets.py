@@ -2,12 +2,14 @@
 
 A live ``ipywidgets.interact`` demo calls Python on every change, so on the website it would be
 a dead control. ``frame_slider`` instead draws every frame in advance, stores the PNGs in a
-``widgets.Stack`` and links a slider (and a play button) to it with ``jslink``: the link lives
+``widgets.Stack`` (each an ``<img>`` with alt text) and links a slider (and a play button) to it with ``jslink``: the link lives
 in the browser's JavaScript, so the slider keeps working in the built book. Nothing here runs at
 import time.
 """
 from __future__ import annotations
 
+import base64
+import html
 import io
 from typing import Callable, Sequence
 
@@ -30,8 +32,15 @@ def figure_png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+def _img_tag(png: bytes, alt: str) -> str:
+    """An ``<img>`` holding the PNG inline (a ``widgets.Image`` cannot carry alt text)."""
+    src = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    alt_attr = f' alt="{html.escape(alt)}"' if alt else ""
+    return f'<img src="{src}"{alt_attr} style="max-width: 100%; height: auto">'
+
+
 def frame_slider(draw: Callable[[object], Figure], values: Sequence, description: str = "",
-                 value_format: str = "{}", interval: int = 600) -> widgets.VBox:
+                 value_format: str = "{}", interval: int = 600, *, alt: str = "") -> widgets.VBox:
     """A slider (with a play button) over figures drawn in advance, one per value.
 
     ``draw(v)`` is called once per value and must return a matplotlib Figure; each figure is
@@ -44,6 +53,9 @@ def frame_slider(draw: Callable[[object], Figure], values: Sequence, description
         description: the slider's label, e.g. ``"iteration"``.
         value_format: how a value is shown beside the slider, e.g. ``"lr = {:.2f}"``.
         interval: milliseconds per frame when playing.
+        alt: what the figures show, in words, for readers who cannot see them; each frame's
+            image gets it as alt text, followed by the frame's value, e.g.
+            ``"the fitted line and its loss (b = 0.5)"``.
 
     Returns: an ``ipywidgets.VBox`` (end a cell with it to show it).
 
@@ -56,15 +68,16 @@ def frame_slider(draw: Callable[[object], Figure], values: Sequence, description
     values = list(values)
     if not values:
         raise ValueError("values must hold at least one value to draw")
-    images = []
+    pngs = []
     for v in values:
         fig = draw(v)
         if not isinstance(fig, Figure):
             raise TypeError(f"draw({v!r}) must return a matplotlib Figure; got {type(fig).__name__}")
-        images.append(widgets.Image(value=figure_png(fig), format="png",
-                                    layout=widgets.Layout(max_width="100%", height="auto")))
-    stack = widgets.Stack(images, selected_index=0)
+        pngs.append(figure_png(fig))
     labels = [value_format.format(v) for v in values]
+    frames = [widgets.HTML(_img_tag(png, f"{alt.strip()} ({label})" if alt.strip() else ""))
+              for png, label in zip(pngs, labels)]
+    stack = widgets.Stack(frames, selected_index=0)
     if len(set(labels)) == len(labels):  # the slider can show each value's own label
         slider = widgets.SelectionSlider(options=labels, index=0, description=description,
                                          continuous_update=True)

@@ -108,3 +108,15 @@ def test_animate_returns_html_and_closes_the_figure():
     assert not plt.fignum_exists(fig.number)
     with pytest.raises(TypeError, match="Figure"):
         plot.animate("not a figure", lambda i: None, frames=2)
+
+
+def test_animate_gives_its_image_the_alt_text():
+    fig, ax = plt.subplots()
+    (line,) = ax.plot([], [])
+    html = plot.animate(fig, lambda i: line.set_data([0, i], [0, i]), frames=2,
+                        alt='a line "growing" <up>').data
+    assert 'alt="a line &quot;growing&quot; &lt;up&gt;" id="_anim_img' in html
+    fig, ax = plt.subplots()
+    assert "alt=" not in plot.animate(fig, lambda i: None, frames=2).data.split("_anim_img")[1][:5]
+    with pytest.raises(TypeError, match="alt"):
+        plot.animate(plt.figure(), lambda i: None, frames=2, alt=3)

@@ -2,6 +2,9 @@
 import matplotlib
 
 matplotlib.use("Agg")
+import base64
+import re
+
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pytest
@@ -25,11 +28,15 @@ def _find(widget, cls):
 
 def test_frame_slider_builds_a_stack_of_pngs_and_closes_figures():
     before = plt.get_fignums()
-    box = dlw.frame_slider(_draw, [0.5, 1.0, 2.0], description="slope", value_format="{:.1f}")
+    box = dlw.frame_slider(_draw, [0.5, 1.0, 2.0], description="slope", value_format="{:.1f}",
+                           alt="a line through the origin")
     assert isinstance(box, widgets.VBox)
     (stack,) = _find(box, widgets.Stack)
     assert len(stack.children) == 3
-    assert all(bytes(img.value[:4]) == b"\x89PNG" for img in stack.children)
+    for frame, label in zip(stack.children, ["0.5", "1.0", "2.0"]):
+        src = re.search(r'src="data:image/png;base64,([^"]+)"', frame.value).group(1)
+        assert base64.b64decode(src)[:4] == b"\x89PNG"
+        assert f'alt="a line through the origin ({label})"' in frame.value
     (slider,) = _find(box, widgets.SelectionSlider)
     assert slider.options == ("0.5", "1.0", "2.0") and slider.description == "slope"
     assert plt.get_fignums() == before
@@ -47,6 +54,12 @@ def test_frame_slider_links_in_javascript(monkeypatch):
     # jslink pairs traits in the browser (no Python callback), so it works on the static site.
     assert ((slider, "value"), (stack, "selected_index")) in calls
     assert ((play, "value"), (stack, "selected_index")) in calls
+
+
+def test_frame_slider_without_alt_gives_images_no_alt():
+    box = dlw.frame_slider(_draw, [1.0])
+    (stack,) = _find(box, widgets.Stack)
+    assert "alt=" not in stack.children[0].value  # the browser test then flags the page
 
 
 def test_frame_slider_rejects_bad_input():

@@ -14,12 +14,17 @@ want=$(cat "$root/pyproject.toml" "$root/constraints.txt" | sha256sum | cut -c1-
 stamp="$venv/.dlcourse-stamp"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "[venv] installing the course and its tools (about a minute the first time)" >&2
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip 2>&1 | grep -v "^WARNING: Location" >&2 || true
+  # pip's own notes about unreadable index locations are noise here; anything else is shown.
+  pip_install() {   # (pipefail is on: a failing pip fails the pipeline)
+    "$venv/bin/python" -m pip install -q --disable-pip-version-check "$@" 2>&1 \
+        | { grep -v "^WARNING: Location" || true; } >&2 \
+        || { echo "[venv] pip install $* failed; see the messages above" >&2; exit 1; }
+  }
+  pip_install --upgrade pip
   # torch first, from the pin, so nothing else can pull a CUDA build.
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check -c "$root/constraints.txt" torch 2>&1 | grep -v "^WARNING: Location" >&2 || true
-  "$venv/bin/python" -m pip install -q --disable-pip-version-check -c "$root/constraints.txt" \
-      -e "$root[torch,book,dev]" 2>&1 | grep -v "^WARNING: Location" >&2 || true
-  "$venv/bin/python" -c "import dlcourse, torch, jupyter_book, pytest" \
+  pip_install -c "$root/constraints.txt" torch
+  pip_install -c "$root/constraints.txt" -e "$root[torch,book,dev]"
+  "$venv/bin/python" -c "import dlcourse, torch, jupyter_book, pytest, selenium" \
       || { echo "[venv] the install failed; see the messages above" >&2; exit 1; }
   echo "$want" > "$stamp"
 fi

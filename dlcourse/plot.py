@@ -7,6 +7,7 @@ Call ``use_style()`` once in a chapter's first cell. Nothing here runs at import
 from __future__ import annotations
 
 import html as _html
+import re
 from typing import Callable, Mapping, Sequence
 
 import matplotlib
@@ -290,6 +291,9 @@ def feature_maps(maps, ncols: int = 8) -> Figure:
     return fig
 
 
+_FONT_AWESOME_CDN = re.compile(r'<link[^>]*href="https?://[^"]*font-awesome[^"]*"[^>]*>\s*', re.I)
+
+
 def animate(fig: Figure, update: Callable[[int], object], frames, interval: int = 200, *,
             alt: str = ""):
     """Turn ``update(frame)`` calls on ``fig`` into an animation that plays in the browser.
@@ -320,6 +324,9 @@ def animate(fig: Figure, update: Callable[[int], object], frames, interval: int 
         html = anim.to_jshtml(default_mode="once")
     finally:
         plt.close(fig)
+    # matplotlib links Font Awesome 4 from a CDN for its buttons' icons; the book's theme ships
+    # Font Awesome 6, which knows the same icon names, so the page needs nothing from outside.
+    html = _FONT_AWESOME_CDN.sub("", html)
     if alt.strip():
         html = html.replace('<img id="_anim_img', f'<img alt="{_html.escape(alt.strip())}" id="_anim_img', 1)
     return HTML(html)

@@ -120,3 +120,10 @@ def test_animate_gives_its_image_the_alt_text():
     assert "alt=" not in plot.animate(fig, lambda i: None, frames=2).data.split("_anim_img")[1][:5]
     with pytest.raises(TypeError, match="alt"):
         plot.animate(plt.figure(), lambda i: None, frames=2, alt=3)
+
+
+def test_animate_loads_nothing_from_outside():
+    fig, ax = plt.subplots()
+    html = plot.animate(fig, lambda i: None, frames=2, alt="nothing moves").data
+    assert "font-awesome" not in html and "https://" not in html.split("<script")[0]
+    assert 'class="fa fa-play"' in html  # the icons stay; the book's theme styles them

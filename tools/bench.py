@@ -132,7 +132,7 @@ def bench_notebooks(pattern: str) -> list[tuple[str, float | str]]:
     for pat in pattern.split(","):
         for path in sorted(ROOT.glob(pat.strip())):
             try:
-                rows.append((str(path.relative_to(ROOT)), run_notebook(path)))
+                rows.append((str(path.relative_to(ROOT)), run_notebook(path)[0]))
             except Exception as exc:  # report, keep going
                 rows.append((str(path.relative_to(ROOT)), f"failed: {type(exc).__name__}"))
             print(f"[bench] {rows[-1][0]}: {rows[-1][1]}", file=sys.stderr)

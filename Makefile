@@ -1,5 +1,5 @@
 # The two commands a newcomer needs (each sets up .venv by itself):
-#   make book   build the website into _build/html
+#   make book   build the website into _build/html (BOOKFLAGS="-W --keep-going": warnings are errors)
 #   make test   run the whole test suite
 # and a few more:
 #   make serve  serve the built site on http://127.0.0.1:8000
@@ -7,9 +7,10 @@
 #   make bench  time the build, the notebooks and dlcourse against torch (writes benchmarks/README.md)
 #   make clean  remove _build (the site and the notebook execution cache)
 PORT ?= 8000
+BOOKFLAGS ?=
 .PHONY: book test serve lab bench clean
 book:
-	bash tools/build-book.sh
+	bash tools/build-book.sh $(BOOKFLAGS)
 test:
 	bash tools/test.sh
 serve:

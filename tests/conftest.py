@@ -1,7 +1,10 @@
-"""Shared fixtures for the grading tests: building small notebooks and reading solutions."""
+"""Shared fixtures: small notebooks and solutions for the grading tests, and the built website."""
 from __future__ import annotations
 
 import importlib.util
+import os
+import subprocess
+import time
 from pathlib import Path
 
 import nbformat
@@ -61,3 +64,65 @@ def notebook_writer(tmp_path):
         return write_notebook(tmp_path / name, cells, chapter)
 
     return make
+
+
+# --- the built website, as a newcomer builds it ----------------------------------------------
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def newcomer_checkout(dest: Path) -> Path:
+    """Clone the repository into ``dest``, as a newcomer would.
+
+    Only what git tracks comes along, so a file that was never committed, or a step that only
+    works on the developer's machine, fails here as it would for a newcomer. Edits to tracked
+    files that are not committed yet are included (through ``git stash create``), so a
+    developer tests what they are about to commit; new files must be ``git add``-ed first.
+    """
+    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)], check=True)
+    stash = subprocess.run(["git", "stash", "create"], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout.strip()
+    if stash:
+        subprocess.run(["git", "checkout", "--quiet", "--detach", stash], cwd=dest, check=True)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The built website (its ``_build/html`` folder).
+
+    Built once per test session by the README's build command, ``make book``, in a fresh clone
+    with warnings as errors (``BOOKFLAGS="-W --keep-going"``): its own ``.venv``, its own npm
+    download, an empty execution cache. The log and the time go to ``test-artifacts/``.
+    ``DLCOURSE_SITE=path/to/_build/html`` reuses a site built before (for quick runs of the
+    site and browser tests; the newcomer build is then skipped).
+    """
+    reuse = os.environ.get("DLCOURSE_SITE")
+    if reuse:
+        return Path(reuse).resolve()
+    clone = newcomer_checkout(tmp_path_factory.mktemp("newcomer") / "course")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("VIRTUAL_ENV", "DLCOURSE_VENV", "PYTHONPATH", "PYTEST_XDIST_WORKER")}
+    start = time.perf_counter()
+    proc = subprocess.run(["make", "book", "BOOKFLAGS=-W --keep-going"], cwd=clone, env=env,
+                          capture_output=True, text=True, timeout=3000)
+    seconds = time.perf_counter() - start
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = proc.stdout + proc.stderr
+    (ARTIFACTS / "newcomer-build.log").write_text(log, encoding="utf-8")
+    (ARTIFACTS / "newcomer-build-seconds.txt").write_text(f"{seconds:.1f}\n")
+    assert proc.returncode == 0, ("`make book` in a fresh clone failed or warned "
+                                  f"(whole log: test-artifacts/newcomer-build.log):\n{log[-6000:]}")
+    html = clone / "_build" / "html"
+    assert f"The book is in {html}" in proc.stdout, "make book did not say where the site is"
+    return html
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where the browser tests' screenshots are, so a person can look at the pages."""
+    shots = ARTIFACTS / "screenshots"
+    if shots.is_dir() and any(shots.glob("*.png")):
+        terminalreporter.write_sep("-", "screenshots of the website")
+        terminalreporter.write_line(f"{len(list(shots.glob('*.png')))} pages: {shots}")
+        log = ARTIFACTS / "newcomer-build.log"
+        if log.exists():
+            terminalreporter.write_line(f"the newcomer build's log: {log}")

@@ -1,16 +1,17 @@
 """The website: builds with warnings as errors, has every page, and loads nothing from outside.
 
-Slow: it runs the README's build command (tools/build-book.sh -W --keep-going) into a temporary
-folder. The notebook execution cache (_build/.jupyter_cache) is shared with `make book`, so only
-notebooks that changed are executed again.
+Slow: the ``site`` fixture (``conftest.py``) runs the README's build command, ``make book``, with
+warnings as errors in a fresh clone of the repository, once per test session; these tests and
+``test_browser.py`` read that site. They share one xdist group so that one worker builds it.
 """
 import re
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 import yaml
+
+pytestmark = pytest.mark.xdist_group("site")
 
 ROOT = Path(__file__).resolve().parent.parent
 EXTERNAL = re.compile(r"^(https?:)?//", re.I)
@@ -56,17 +57,6 @@ class ResourceCollector(HTMLParser):
                 self.scripts.append(attrs[key])
         if tag == "img" and attrs.get("srcset"):
             self.urls.append((tag, attrs["srcset"]))
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    proc = subprocess.run(["bash", str(ROOT / "tools" / "build-book.sh"), "-W", "--keep-going",
-                           "--path-output", str(out)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=1800)
-    log = proc.stdout + proc.stderr
-    assert proc.returncode == 0, "the book build failed or warned:\n" + log[-6000:]
-    return out / "_build" / "html"
 
 
 @pytest.mark.slow
@@ -121,3 +111,70 @@ def test_no_external_resources(site):
     for css in site.rglob("*.css"):
         offenders += [f"{css.relative_to(site)}: url({u})" for u in CSS_URL.findall(css.read_text(errors="ignore"))]
     assert not offenders, "the site loads resources from outside:\n" + "\n".join(offenders[:20])
+
+
+WIDGET_STATE = re.compile(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', re.S)
+WIDGET_VIEW = re.compile(r'<script type="application/vnd.jupyter.widget-view\+json">(.*?)</script>', re.S)
+CONTROLS = {"IntSliderModel", "FloatSliderModel", "SelectionSliderModel", "PlayModel",
+            "DropdownModel", "ToggleButtonsModel", "CheckboxModel", "FloatLogSliderModel",
+            "IntRangeSliderModel", "FloatRangeSliderModel", "TextModel", "ButtonModel"}
+
+
+@pytest.mark.slow
+def test_no_dead_controls_on_the_static_site(site):
+    """Every control a page shows is linked in JavaScript (jslink), so it works with no kernel.
+
+    A control wired to a Python callback (``interact``, ``observe``) would move on the website
+    but change nothing: the page must not show it (tag its cell ``remove-output``).
+    """
+    import json
+
+    dead = []
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        states = WIDGET_STATE.findall(text)
+        if not states:
+            continue
+        models = json.loads(states[0])["state"]
+        linked = set()
+        for m in models.values():
+            if m["model_name"] in ("LinkModel", "DirectionalLinkModel"):
+                for end in ("source", "target"):
+                    linked.add(m["state"][end][0].removeprefix("IPY_MODEL_"))
+
+        def shown(model_id):
+            """The ids of the models a view displays, children included."""
+            state = models.get(model_id, {}).get("state", {})
+            kids = [c.removeprefix("IPY_MODEL_") for c in state.get("children", [])]
+            return {model_id}.union(*(shown(k) for k in kids)) if kids else {model_id}
+
+        views = [json.loads(v)["model_id"] for v in WIDGET_VIEW.findall(text)]
+        for model_id in set().union(*(shown(v) for v in views)) if views else ():
+            if models.get(model_id, {}).get("model_name") in CONTROLS and model_id not in linked:
+                dead.append(f"{page.relative_to(site)}: {models[model_id]['model_name']}")
+    assert not dead, "controls that would not work on the static site:\n" + "\n".join(dead)
+
+
+def _h1(path: Path) -> str:
+    """The first level-1 heading of a notebook's markdown."""
+    import nbformat
+
+    for cell in nbformat.read(str(path), as_version=4).cells:
+        if cell.cell_type == "markdown":
+            for line in cell.source.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    raise AssertionError(f"{path.name} has no '# Title' heading")
+
+
+def test_toc_numbering_chapter_titles_and_exercise_titles_agree():
+    pages = toc_files()
+    chapters = [p for p in pages if p.startswith("chapters/")]
+    assert [Path(p).name[:2] for p in chapters] == [f"{i:02d}" for i in range(1, len(chapters) + 1)], (
+        "the table of contents must list chapters 01, 02, ... in order, so the book's numbers match the files'")
+    for chapter in chapters:
+        exercise = "exercises/" + Path(chapter).name
+        assert pages.index(exercise) == pages.index(chapter) + 1, f"{exercise} must follow {chapter}"
+        title = _h1(ROOT / f"{chapter}.ipynb")
+        assert _h1(ROOT / f"{exercise}.ipynb") == f"Exercises: {title}", (
+            f"{exercise}: its title must be 'Exercises: {title}'")

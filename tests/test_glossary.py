@@ -92,3 +92,14 @@ def test_duplicate_terms_keep_the_earlier_chapter(tmp_path):
 def test_term_target_parsing():
     assert _term_target("neural networks <neural network>") == "neural network"
     assert _term_target("Deep learning") == "deep learning"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "glossary").glob("ch*.yml")), ids=lambda p: p.name)
+def test_every_key_term_is_linked_from_its_chapter(path):
+    """Each term of ``glossary/chNN.yml`` is linked with {term} at least once in chapter NN."""
+    chapter = next(ROOT.glob(f"chapters/{path.stem[2:]}_*.ipynb"))
+    nb = json.loads(chapter.read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    linked = {_term_target(raw) for raw in TERM_ROLE.findall(text)}
+    unlinked = [e["term"] for e in mg.load_fragment(path) if e["term"].lower() not in linked]
+    assert not unlinked, f"{chapter.name} never links these key terms with {{term}}: {unlinked}"

@@ -1,0 +1,300 @@
+"""The website as a reader meets it: every page opened in headless Chromium, served on localhost.
+
+For every page of the table of contents (and the search page): it loads with no console error,
+its math is typeset, every image has loaded and has alt text, no request leaves localhost, the
+previous/next links and the sidebar lead where the table of contents says, and every moving
+figure meant for the static site moves (an animation's frame changes after a click on play; a
+widget slider's after a click on play and after a slider step). The search page finds
+"vanishing gradient". A screenshot of each page goes to ``test-artifacts/screenshots/``.
+
+Chromium and its driver are Debian's ``chromium`` and ``chromium-driver``, installed by
+``tools/browser.sh`` (which ``tools/test.sh`` runs); Selenium (PyPI) drives them.
+Slow: deselect with ``-m "not slow"``.
+"""
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import json
+import os
+import shutil
+import socketserver
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from test_book import toc_files
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("site")]
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "test-artifacts" / "screenshots"
+PAGES = toc_files()
+LOCAL_SCHEMES = ("data:", "blob:", "about:", "chrome:", "chrome-extension:", "devtools:")
+
+
+def _find(*names: str) -> str | None:
+    return next((p for p in (shutil.which(n) for n in names) if p), None)
+
+
+# --- serving the site ------------------------------------------------------------------------
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site):
+    handler = functools.partial(_Quiet, directory=str(site))
+    socketserver.ThreadingTCPServer.allow_reuse_address = True
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+# --- the browser -----------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def driver():
+    from selenium import webdriver  # in the dev extra; tools/venv.sh installs it
+    from selenium.webdriver.chrome.service import Service
+
+    chromium = _find("chromium", "chromium-browser", "google-chrome")
+    chromedriver = _find("chromedriver")
+    assert chromium and chromedriver, (
+        "the browser tests need Chromium and its driver: run tools/browser.sh "
+        "(Debian/Ubuntu: apt-get install chromium chromium-driver)")
+    profile = tempfile.mkdtemp(prefix="dlcourse-chromium-")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", "--hide-scrollbars",
+                "--window-size=1280,900", f"--user-data-dir={profile}",
+                # Nothing can leave the machine even if a page asks: every host but the local
+                # server fails to resolve. The request is still logged, and the test fails.
+                "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
+        opts.add_argument(arg)
+    opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    drv = webdriver.Chrome(options=opts, service=Service(executable_path=chromedriver))
+    drv.set_page_load_timeout(60)
+    drv.set_script_timeout(60)
+    yield drv
+    drv.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def _drain(drv) -> tuple[list[dict], list[str]]:
+    """(console entries, URLs requested) since the last call."""
+    console = drv.get_log("browser")
+    urls = []
+    for entry in drv.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg.get("method") == "Network.requestWillBeSent":
+            urls.append(msg["params"]["request"]["url"])
+    return console, urls
+
+
+def _wait(drv, script: str, timeout: float = 30, what: str = "") -> object:
+    """Poll a JavaScript expression until it is truthy; fail with ``what`` on time-out."""
+    end = time.monotonic() + timeout
+    while True:
+        value = drv.execute_script(f"return ({script});")
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what or script}")
+        time.sleep(0.2)
+
+
+WAIT_MATH = """
+const done = arguments[arguments.length - 1];
+if (!document.querySelector('.math')) { done('no math'); return; }
+const start = Date.now();
+(function poll() {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    MathJax.startup.promise.then(() => done('typeset'), e => done('error: ' + e));
+  } else if (Date.now() - start > 30000) { done('MathJax never started'); }
+  else { setTimeout(poll, 100); }
+})();
+"""
+
+WIDGETS_RENDERED = ("Array.from(document.querySelectorAll("
+                    "'script[type=\"application/vnd.jupyter.widget-view+json\"]'))"
+                    ".every(s => s.parentElement.querySelector('.jupyter-widgets'))")
+
+
+def _open(drv, base_url: str, page: str):
+    """Load a page and wait until math and widgets are rendered and images have loaded."""
+    drv.get(urllib.parse.urljoin(base_url, page))
+    _wait(drv, "document.readyState === 'complete'", what=f"{page} to load")
+    state = drv.execute_async_script(WAIT_MATH)
+    assert state in ("no math", "typeset"), f"{page}: MathJax {state}"
+    _wait(drv, WIDGETS_RENDERED, what=f"{page}: widgets to render")
+    # Scroll to the bottom and back so that every image is asked for, then wait for them.
+    drv.execute_script("window.scrollTo(0, document.body.scrollHeight); window.scrollTo(0, 0);")
+    _wait(drv, "Array.from(document.images).every(i => i.complete)", what=f"{page}: images")
+
+
+def _assert_quiet_console(drv, page: str) -> None:
+    """No console error (and no request off the machine) since the last look."""
+    console, urls = _drain(drv)
+    errors = [e["message"] for e in console if e["level"] == "SEVERE"]
+    assert not errors, f"{page}: console errors while using its moving figures:\n" + "\n".join(errors)
+
+
+def _external(urls: list[str], base_url: str) -> list[str]:
+    return [u for u in urls if not (u.startswith(base_url) or u.startswith(LOCAL_SCHEMES))]
+
+
+# --- every page ------------------------------------------------------------------------------
+@pytest.mark.parametrize("name", PAGES + ["search"])
+def test_page_reads_well(driver, base_url, name):
+    page = f"{name}.html"
+    _drain(driver)
+    _open(driver, base_url, page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SHOTS / f"{name.replace('/', '__')}.png"))
+    console, urls = _drain(driver)
+
+    errors = [e["message"] for e in console if e["level"] == "SEVERE"]
+    assert not errors, f"{page}: console errors:\n" + "\n".join(errors)
+    outside = _external(urls, base_url)
+    assert not outside, f"{page}: requests that leave localhost:\n" + "\n".join(outside)
+
+    untypeset = driver.execute_script(
+        "return Array.from(document.querySelectorAll('.math'))"
+        ".filter(m => !m.querySelector('mjx-container')).map(m => m.textContent.slice(0, 60));")
+    assert not untypeset, f"{page}: math left as raw TeX: {untypeset[:5]}"
+
+    images = driver.execute_script("""
+        return Array.from(document.images).map(i => ({src: i.getAttribute('src') || '',
+            alt: (i.getAttribute('alt') || '').trim(), ok: i.complete && i.naturalWidth > 0}));""")
+    broken = [i["src"][:80] for i in images if not i["ok"]]
+    assert not broken, f"{page}: images that did not load: {broken}"
+    no_alt = [i["src"][:80] for i in images
+              if not i["alt"] or i["alt"].lower().endswith((".png", ".svg", ".jpg", ".gif"))]
+    assert not no_alt, f"{page}: images without alt text (a file name does not count): {no_alt}"
+
+
+# --- navigation ------------------------------------------------------------------------------
+def _page_of(url: str, base_url: str) -> str:
+    path = urllib.parse.urlsplit(url).path
+    return path[len(urllib.parse.urlsplit(base_url).path):].removesuffix(".html")
+
+
+@pytest.mark.parametrize("direction", ["next", "prev"])
+def test_previous_and_next_links_follow_the_table_of_contents(driver, base_url, direction):
+    order = ["intro"] + [p for p in PAGES if p != "intro"]
+    if direction == "prev":
+        order = order[::-1]
+    link = "a.right-next" if direction == "next" else "a.left-prev"
+    driver.get(urllib.parse.urljoin(base_url, f"{order[0]}.html"))
+    seen = [_page_of(driver.current_url, base_url)]
+    for _ in order[1:]:
+        anchors = driver.find_elements("css selector", link)
+        assert anchors, f"{seen[-1]}: no {direction} link"
+        driver.execute_script("arguments[0].click();", anchors[0])
+        _wait(driver, f"!location.href.endsWith('/{seen[-1]}.html')", what=f"{direction} from {seen[-1]}")
+        _wait(driver, "document.readyState === 'complete'")
+        seen.append(_page_of(driver.current_url, base_url))
+    assert seen == order, f"following '{direction}' visits the pages out of order"
+    assert not driver.find_elements("css selector", link), f"{seen[-1]}: a {direction} link after the last page"
+
+
+def test_sidebar_lists_every_page_and_its_links_work(driver, base_url):
+    for start in ("intro", "chapters/07_vanishing_gradients"):
+        driver.get(urllib.parse.urljoin(base_url, f"{start}.html"))
+        hrefs = driver.execute_script(
+            "return Array.from(document.querySelectorAll('nav.bd-docs-nav a.reference.internal'))"
+            ".map(a => a.href);")
+        listed = {_page_of(h, base_url) for h in hrefs if "#" not in h}
+        listed.add(start)  # the current page links to "#"
+        missing = [p for p in PAGES if p not in listed and p != "intro"]
+        assert not missing, f"{start}: the sidebar does not list {missing}"
+        for href in hrefs:
+            with urllib.request.urlopen(href.split("#")[0], timeout=10) as resp:
+                assert resp.status == 200, f"{start}: sidebar link {href} answers {resp.status}"
+    # Clicking a sidebar entry opens that page.
+    target = "chapters/10_cnn"
+    anchor = driver.find_element("css selector", f'nav.bd-docs-nav a[href$="{target.split("/")[-1]}.html"]')
+    driver.execute_script("arguments[0].click();", anchor)
+    _wait(driver, f"location.href.endsWith('{target}.html')", what=f"the sidebar link to {target}")
+    assert "Convolutional" in driver.find_element("css selector", "article h1").text
+
+
+def test_search_finds_vanishing_gradient(driver, base_url):
+    driver.get(urllib.parse.urljoin(base_url, "search.html?q=vanishing+gradient"))
+    _wait(driver, "document.querySelectorAll('#search-results li').length > 0", timeout=30,
+          what="search results for 'vanishing gradient'")
+    hits = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#search-results li a')).map(a => a.href);")
+    assert any("07_vanishing_gradients" in h for h in hits), f"no hit on chapter 7: {hits[:10]}"
+
+
+# --- moving figures --------------------------------------------------------------------------
+def _pages_with(site: Path, marker: str) -> list[str]:
+    return [p for p in PAGES if marker in (site / f"{p}.html").read_text(encoding="utf-8")]
+
+
+FRAME_SHOWN = ("const img = arguments[0].querySelector('img');"
+               "return img ? img.src.length + ':' + img.src.slice(-80) : null;")
+
+
+def test_animations_play_on_the_static_site(driver, base_url, site):
+    pages = _pages_with(site, 'id="_anim_img')
+    assert pages, "no page has a to_jshtml() animation (chapters 2, 8 and 10 do)"
+    for page in pages:
+        _open(driver, base_url, f"{page}.html")
+        ids = driver.execute_script(
+            "return Array.from(document.querySelectorAll('img[id^=\"_anim_img\"]')).map(i => i.id);")
+        for img_id in ids:
+            anim = img_id.removeprefix("_anim_img")
+            before = driver.execute_script(f"return document.getElementById('{img_id}').src;")
+            driver.execute_script(f"anim{anim}.first_frame();")
+            button = driver.find_element("css selector", f'button[onclick="anim{anim}.play_animation()"]')
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click();", button)
+            _wait(driver, f"document.getElementById('{img_id}').src !== {json.dumps(before)}",
+                  timeout=10, what=f"{page}: animation {anim} to change frame after play")
+            driver.execute_script(f"anim{anim}.pause_animation();")
+        _assert_quiet_console(driver, page)
+
+
+def test_widget_sliders_move_on_the_static_site(driver, base_url, site):
+    pages = _pages_with(site, "application/vnd.jupyter.widget-view+json")
+    assert pages, "no page has a widget (chapter 1 has a frame slider)"
+    for page in pages:
+        _open(driver, base_url, f"{page}.html")
+        players = driver.find_elements("css selector", ".widget-play")
+        sliders = driver.find_elements("css selector", ".widget-slider .noUi-handle, .widget-slider .slider-handle")
+        assert players and sliders, f"{page}: widget state embedded, but no play button or slider rendered"
+        for player, handle in zip(players, sliders):
+            # The frame_slider's VBox: [HBox(play, slider), Stack(frames)]; the Stack shows one
+            # frame's <img> at a time.
+            box = player.find_element("xpath", "ancestor::div[contains(@class, 'widget-vbox')][1]")
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", box)
+            first = driver.execute_script(FRAME_SHOWN, box)
+            assert first, f"{page}: a frame slider shows no image"
+            # A slider step: the keyboard moves the handle one value to the right.
+            driver.execute_script("arguments[0].focus();", handle)
+            handle.send_keys("\ue014")  # ARROW_RIGHT
+            time.sleep(0.3)
+            stepped = driver.execute_script(FRAME_SHOWN, box)
+            assert stepped != first, f"{page}: the figure did not change after a slider step"
+            # Play: the frames change by themselves.
+            player.find_element("css selector", "button").click()
+            end, played = time.monotonic() + 8, stepped
+            while played == stepped and time.monotonic() < end:
+                time.sleep(0.2)
+                played = driver.execute_script(FRAME_SHOWN, box)
+            player.find_element("css selector", "button").click()  # pause again
+            assert played != stepped, f"{page}: the figure did not change after a click on play"
+        _assert_quiet_console(driver, page)

@@ -28,15 +28,16 @@ NOTEBOOK_DIRS = ("chapters", "exercises")
 MARK = "colab_setup"  # cell.metadata["dlcourse"][MARK] = True identifies the cell
 
 TEMPLATE = '''\
-# On Google Colab only: install this course's helper package, dlcourse (about 20 s).
-# Anywhere else (your own machine, Binder, the website) this cell does nothing.
+# On Colab only: install the course's helper package, dlcourse (20 s).
+# Anywhere else (your machine, Binder, the website) this does nothing.
 import sys
 
 if "google.colab" in sys.modules:
     import subprocess
 
+    course = "git+{url}@{branch}"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                    "dlcourse @ git+{url}@{branch}"], check=True)'''
+                    f"dlcourse @ {{course}}"], check=True)'''
 
 
 def repository() -> tuple[str, str]:

@@ -75,14 +75,14 @@ def newcomer_checkout(dest: Path) -> Path:
 
     Only what git tracks comes along, so a file that was never committed, or a step that only
     works on the developer's machine, fails here as it would for a newcomer. Edits to tracked
-    files that are not committed yet are included (through ``git stash create``), so a
-    developer tests what they are about to commit; new files must be ``git add``-ed first.
+    files that are not committed yet are applied on top (``git diff HEAD``), so a developer
+    tests what they are about to commit; new files must be ``git add``-ed first.
     """
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)], check=True)
-    stash = subprocess.run(["git", "stash", "create"], cwd=ROOT, capture_output=True,
-                           text=True, check=True).stdout.strip()
-    if stash:
-        subprocess.run(["git", "checkout", "--quiet", "--detach", stash], cwd=dest, check=True)
+    diff = subprocess.run(["git", "diff", "HEAD", "--binary"], cwd=ROOT, capture_output=True,
+                          check=True).stdout
+    if diff:
+        subprocess.run(["git", "apply", "--whitespace=nowarn"], cwd=dest, input=diff, check=True)
     return dest
 
 

@@ -169,6 +169,10 @@ def render(info, conv, mlp, notebooks, build) -> str:
         seconds, ok = build
         status = ("yes" if seconds < BUILD_TARGET_S else "no") if ok else "build failed"
         lines.append(f"| cold build (fresh output, empty cache) | {seconds:.1f} | < {BUILD_TARGET_S} | {status} |")
+    newcomer = ROOT / "test-artifacts" / "newcomer-build-seconds.txt"
+    if newcomer.exists():  # written by the test suite's newcomer build (tests/conftest.py)
+        lines.append(f"| `make book -W` in a fresh clone, new `.venv` and npm download included, "
+                     f"while the other tests ran (last `make test`) | {float(newcomer.read_text()):.1f} | | |")
     lines += ["", "## Notebooks (fresh kernel, top to bottom)", "", "| notebook | seconds | under 45 s |",
               "|---|---|---|"]
     if notebooks is None:

@@ -178,3 +178,23 @@ def test_toc_numbering_chapter_titles_and_exercise_titles_agree():
         title = _h1(ROOT / f"{chapter}.ipynb")
         assert _h1(ROOT / f"{exercise}.ipynb") == f"Exercises: {title}", (
             f"{exercise}: its title must be 'Exercises: {title}'")
+
+
+@pytest.mark.slow
+def test_every_notebook_page_has_launch_repository_and_download_buttons(site):
+    """Binder and Colab open this very notebook from the repository named in _config.yml."""
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    url, branch = config["repository"]["url"].rstrip("/"), config["repository"]["branch"]
+    slug = url.removeprefix("https://github.com/")
+    for page in toc_files():
+        if not page.startswith(("chapters/", "exercises/")):
+            continue
+        html = (site / f"{page}.html").read_text(encoding="utf-8")
+        expected = {
+            "Binder": f"https://mybinder.org/v2/gh/{slug}/{branch}?urlpath=lab/tree/{page}.ipynb",
+            "Colab": f"https://colab.research.google.com/github/{slug}/blob/{branch}/{page}.ipynb",
+            "repository": f'href="{url}"',
+            "download": f"_sources/{page}.ipynb",
+        }
+        missing = [name for name, link in expected.items() if link not in html]
+        assert not missing, f"{page}.html lacks its {missing} button(s)"

@@ -30,6 +30,14 @@ def write_notebook(path, cells, chapter="01"):
     return Path(path)
 
 
+def load_tool(name: str):
+    """A script of ``tools/`` (``make_glossary``, ``colab_cell``) imported as a module."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def load_solutions(chapter: str):
     """The ``tests/solutions/chNN.py`` module of a chapter, or None."""
     path = ROOT / "tests" / "solutions" / f"ch{chapter}.py"

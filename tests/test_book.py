@@ -4,10 +4,12 @@ Slow: the ``site`` fixture (``conftest.py``) runs the README's build command, ``
 warnings as errors in a fresh clone of the repository, once per test session; these tests and
 ``test_browser.py`` read that site. They share one xdist group so that one worker builds it.
 """
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 
@@ -127,8 +129,6 @@ def test_no_dead_controls_on_the_static_site(site):
     A control wired to a Python callback (``interact``, ``observe``) would move on the website
     but change nothing: the page must not show it (tag its cell ``remove-output``).
     """
-    import json
-
     dead = []
     for page in sorted(site.rglob("*.html")):
         text = page.read_text(encoding="utf-8")
@@ -157,8 +157,6 @@ def test_no_dead_controls_on_the_static_site(site):
 
 def _h1(path: Path) -> str:
     """The first level-1 heading of a notebook's markdown."""
-    import nbformat
-
     for cell in nbformat.read(str(path), as_version=4).cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():

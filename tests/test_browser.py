@@ -13,11 +13,9 @@ Slow: deselect with ``-m "not slow"``.
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import http.server
 import json
-import os
 import shutil
 import socketserver
 import tempfile
@@ -144,11 +142,12 @@ def _open(drv, base_url: str, page: str):
     _wait(drv, "Array.from(document.images).every(i => i.complete)", what=f"{page}: images")
 
 
-def _assert_quiet_console(drv, page: str) -> None:
-    """No console error (and no request off the machine) since the last look."""
+def _assert_quiet_console(drv, page: str, when: str) -> list[str]:
+    """No console error since the last look; returns the URLs requested since then."""
     console, urls = _drain(drv)
     errors = [e["message"] for e in console if e["level"] == "SEVERE"]
-    assert not errors, f"{page}: console errors while using its moving figures:\n" + "\n".join(errors)
+    assert not errors, f"{page}: console errors {when}:\n" + "\n".join(errors)
+    return urls
 
 
 def _external(urls: list[str], base_url: str) -> list[str]:
@@ -163,10 +162,7 @@ def test_page_reads_well(driver, base_url, name):
     _open(driver, base_url, page)
     SHOTS.mkdir(parents=True, exist_ok=True)
     driver.save_screenshot(str(SHOTS / f"{name.replace('/', '__')}.png"))
-    console, urls = _drain(driver)
-
-    errors = [e["message"] for e in console if e["level"] == "SEVERE"]
-    assert not errors, f"{page}: console errors:\n" + "\n".join(errors)
+    urls = _assert_quiet_console(driver, page, "on loading")
     outside = _external(urls, base_url)
     assert not outside, f"{page}: requests that leave localhost:\n" + "\n".join(outside)
 
@@ -265,7 +261,7 @@ def test_animations_play_on_the_static_site(driver, base_url, site):
             _wait(driver, f"document.getElementById('{img_id}').src !== {json.dumps(before)}",
                   timeout=10, what=f"{page}: animation {anim} to change frame after play")
             driver.execute_script(f"anim{anim}.pause_animation();")
-        _assert_quiet_console(driver, page)
+        _assert_quiet_console(driver, page, "while its moving figures play")
 
 
 def test_widget_sliders_move_on_the_static_site(driver, base_url, site):
@@ -297,4 +293,4 @@ def test_widget_sliders_move_on_the_static_site(driver, base_url, site):
                 played = driver.execute_script(FRAME_SHOWN, box)
             player.find_element("css selector", "button").click()  # pause again
             assert played != stepped, f"{page}: the figure did not change after a click on play"
-        _assert_quiet_console(driver, page)
+        _assert_quiet_console(driver, page, "while its moving figures play")

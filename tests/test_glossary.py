@@ -1,23 +1,17 @@
 """The glossary: fragments well formed, the generated page up to date, every {term} defined."""
-import importlib.util
 import json
 import re
 from pathlib import Path
 
 import pytest
 
+from conftest import load_tool
+
 ROOT = Path(__file__).resolve().parent.parent
 TERM_ROLE = re.compile(r"\{term\}`([^`]+)`")
 
 
-def _load_tool():
-    spec = importlib.util.spec_from_file_location("make_glossary", ROOT / "tools" / "make_glossary.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-mg = _load_tool()
+mg = load_tool("make_glossary")
 
 
 def _term_target(text: str) -> str:

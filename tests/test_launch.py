@@ -7,7 +7,6 @@ environment from ``requirements.txt`` and ``runtime.txt`` at the repository root
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 import subprocess
 import sys
@@ -18,10 +17,10 @@ import nbformat
 import pytest
 import yaml
 
+from conftest import load_tool
+
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("colab_cell", ROOT / "tools" / "colab_cell.py")
-cc = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(cc)
+cc = load_tool("colab_cell")
 
 NOTEBOOKS = cc.notebooks()
 

@@ -18,12 +18,20 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
 __all__ = [
-    "COLORS", "use_style", "function_and_derivative", "decision_boundary", "loss_curves",
+    "COLORS", "METHOD_COLORS", "use_style", "function_and_derivative", "decision_boundary", "loss_curves",
     "contour_trajectories", "image_grid", "layer_histograms", "feature_maps", "animate",
 ]
 
 #: Okabe-Ito palette: blue, orange, green, vermillion, purple, sky blue, yellow, black.
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+
+#: One colour per optimizer, the same in every figure of the course (chapter 8 onwards).
+#: ``loss_curves`` and ``contour_trajectories`` use it for runs named after a method.
+METHOD_COLORS = {
+    "SGD": "#000000", "Momentum": "#E69F00", "Nesterov": "#D55E00", "NAG": "#D55E00",
+    "Adagrad": "#56B4E9", "RMSProp": "#0072B2", "RMSprop": "#0072B2",
+    "AdaDelta": "#F0E442", "Adadelta": "#F0E442", "Adam": "#009E73", "NAdam": "#CC79A7",
+}
 
 
 def _to_numpy(a, name: str) -> np.ndarray:
@@ -156,7 +164,8 @@ def loss_curves(histories: Mapping[str, Sequence[float]], ax: Axes | None = None
         values = _to_numpy(values, f"histories[{name!r}]").astype(float)
         if values.ndim != 1:
             raise ValueError(f"histories[{name!r}] must be a 1-D list of losses; got shape {values.shape}")
-        ax.plot(np.arange(1, len(values) + 1), values, label=name)
+        ax.plot(np.arange(1, len(values) + 1), values, label=name,
+                color=METHOD_COLORS.get(name))  # None: the next colour of the cycle
     ax.set(xlabel="epoch", ylabel="loss", title="Loss curves")
     if logy:
         ax.set_yscale("log")
@@ -190,7 +199,7 @@ def contour_trajectories(f: Callable, paths: Mapping[str, np.ndarray], xlim: tup
         path = _to_numpy(path, f"paths[{name!r}]").astype(float)
         if path.ndim != 2 or path.shape[1] != 2:
             raise ValueError(f"paths[{name!r}] must have shape (T, 2); got {path.shape}")
-        color = COLORS[i % len(COLORS)]
+        color = METHOD_COLORS.get(name, COLORS[i % len(COLORS)])
         ax.plot(path[:, 0], path[:, 1], "o-", ms=3, lw=1.3, color=color, label=name)
         ax.plot(*path[0], "s", ms=6, color="black")  # start
         ax.plot(*path[-1], "*", ms=12, color=color, markeredgecolor="black")  # end

@@ -127,3 +127,24 @@ def test_animate_loads_nothing_from_outside():
     html = plot.animate(fig, lambda i: None, frames=2, alt="nothing moves").data
     assert "font-awesome" not in html and "https://" not in html.split("<script")[0]
     assert 'class="fa fa-play"' in html  # the icons stay; the book's theme styles them
+
+
+def test_one_colour_per_method_in_every_plot():
+    """An optimizer keeps its colour from figure to figure, whatever else is drawn with it."""
+    from matplotlib.colors import to_hex
+
+    assert len(set(plot.METHOD_COLORS.values())) >= 8
+    assert set(plot.METHOD_COLORS.values()) <= set(plot.COLORS)
+    path = np.array([[-4.0, 2.0], [0.0, 0.0]])
+    for names in (["SGD", "Adam"], ["Adam", "NAdam", "Adagrad"], ["AdaDelta", "RMSProp"]):
+        ax = plot.contour_trajectories(lambda x, y: x**2 + y**2, {n: path for n in names},
+                                       (-5, 5), (-3, 3))
+        lines = [ln for ln in ax.lines if ln.get_label() in names]
+        assert {ln.get_label(): to_hex(ln.get_color()) for ln in lines} == {
+            n: plot.METHOD_COLORS[n].lower() for n in names}
+        ax = plot.loss_curves({n: [2.0, 1.0] for n in names})
+        assert {ln.get_label(): to_hex(ln.get_color()) for ln in ax.lines} == {
+            n: plot.METHOD_COLORS[n].lower() for n in names}
+    assert plot.METHOD_COLORS["NAG"] == plot.METHOD_COLORS["Nesterov"]
+    assert plot.METHOD_COLORS["RMSprop"] == plot.METHOD_COLORS["RMSProp"]
+    assert plot.METHOD_COLORS["Adadelta"] == plot.METHOD_COLORS["AdaDelta"]

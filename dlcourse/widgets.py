@@ -78,12 +78,16 @@ def frame_slider(draw: Callable[[object], Figure], values: Sequence, description
     frames = [widgets.HTML(_img_tag(png, f"{alt.strip()} ({label})" if alt.strip() else ""))
               for png, label in zip(pngs, labels)]
     stack = widgets.Stack(frames, selected_index=0)
+    # ipywidgets gives a description a fixed 80 px and cuts a longer one ("temperat..."):
+    # "initial" lets the label take the width it needs.
+    style = {"description_width": "initial"}
     if len(set(labels)) == len(labels):  # the slider can show each value's own label
         slider = widgets.SelectionSlider(options=labels, index=0, description=description,
-                                         continuous_update=True)
+                                         continuous_update=True, style=style)
         widgets.jslink((slider, "index"), (stack, "selected_index"))
     else:
-        slider = widgets.IntSlider(min=0, max=len(values) - 1, value=0, description=description)
+        slider = widgets.IntSlider(min=0, max=len(values) - 1, value=0, description=description,
+                                   style=style)
         widgets.jslink((slider, "value"), (stack, "selected_index"))
     play = widgets.Play(min=0, max=len(values) - 1, value=0, interval=interval)
     widgets.jslink((play, "value"), (stack, "selected_index"))

@@ -69,3 +69,14 @@ def test_frame_slider_rejects_bad_input():
         dlw.frame_slider(lambda v: v, [1])
     with pytest.raises(TypeError, match="function"):
         dlw.frame_slider("draw", [1])
+
+
+@pytest.mark.parametrize("values", [[0.5, 1.0, 2.0], [1, 1, 2]], ids=["SelectionSlider", "IntSlider"])
+def test_frame_slider_shows_its_whole_label(values):
+    # ipywidgets gives a description a fixed 80 px by default and cuts anything longer
+    # ("backward …", "temperat…" on the website); "initial" lets the label take its own width.
+    label = "temperature of the softmax"
+    box = dlw.frame_slider(_draw, values, description=label)
+    (slider,) = _find(box, (widgets.SelectionSlider, widgets.IntSlider))
+    assert slider.description == label
+    assert slider.style.description_width == "initial"

@@ -8,12 +8,18 @@
 #      pages load are copied into _static_vendor/widgets/ (served as _build/html/_static/widgets/);
 #   3. appendix/glossary.md, regenerated from glossary/chNN.yml, and the Colab set-up cell of
 #      every notebook, kept in step with repository.url in _config.yml (tools/colab_cell.py);
-#   4. jupyter-book build (notebooks executed through the cache in _build/.jupyter_cache).
+#   4. the notebooks whose code changed executed in parallel, one kernel per core, into the
+#      execution cache (_build/.jupyter_cache, the one myst-nb reads; `execute:` in _config.yml);
+#   5. jupyter-book build, which finds every notebook already executed in that cache and merges
+#      the stored outputs into the pages (it executes a notebook itself only if step 4 failed
+#      on it, and then reports the error as it always does).
 #
 # Usage: tools/build-book.sh [extra jupyter-book options]
 #   tools/build-book.sh                      # what `make book` runs
 #   tools/build-book.sh -W --keep-going      # warnings are errors (what the tests run)
 #   tools/build-book.sh --path-output /tmp/x # build into /tmp/x/_build/html instead
+# DLCOURSE_BOOK_JOBS=N sets the number of notebooks executed at once (default: the cores
+# this process may use; 1 executes them one after another).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -83,7 +89,94 @@ fi
 "$py" tools/make_glossary.py
 "$py" tools/colab_cell.py
 
-# --- 4. the book -----------------------------------------------------------------------------
+# --- 4. notebooks executed in parallel into the execution cache ----------------------------
+# One BLAS/OpenMP thread per kernel: several kernels on few cores would otherwise oversubscribe
+# the CPU (the chapters already use one torch thread).
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+export MKL_NUM_THREADS=${MKL_NUM_THREADS:-1}
+"$py" - "$@" <<'PY'
+# Executes, in parallel, the notebooks of the table of contents that the execution cache does
+# not hold yet, with jupyter-cache's own worker (the one its `local-parallel` executor uses):
+# same cache, same hashing, cwd = the notebook's folder, the timeout and allow_errors of
+# `execute:` in the config, as myst-nb would. myst-nb then matches each notebook to its cached
+# copy (by the hash of its code and metadata) and merges the outputs instead of executing it.
+import argparse
+import concurrent.futures as cf
+import os
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+parser = argparse.ArgumentParser(add_help=False)
+for flag in ("--config", "--toc", "--path-output"):
+    parser.add_argument(flag)
+opts, _ = parser.parse_known_args(sys.argv[1:])
+config = yaml.safe_load(Path(opts.config or "_config.yml").read_text(encoding="utf-8")) or {}
+execute = config.get("execute") or {}
+if execute.get("execute_notebooks", "auto") != "cache" or execute.get("run_in_temp"):
+    sys.exit(0)   # only the cache mode (the course's) is executed ahead; myst-nb does the rest
+cache_path = execute.get("cache") or str(Path(opts.path_output or ".") / "_build" / ".jupyter_cache")
+excluded = execute.get("exclude_patterns") or []
+
+def toc_files(node):
+    if isinstance(node, dict):
+        for key in ("root", "file"):
+            if isinstance(node.get(key), str):
+                yield node[key]
+        for value in node.values():
+            yield from toc_files(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from toc_files(value)
+
+toc = yaml.safe_load(Path(opts.toc or "_toc.yml").read_text(encoding="utf-8"))
+notebooks = []
+for name in toc_files(toc):
+    path = Path(name if name.endswith(".ipynb") else name + ".ipynb")
+    if path.is_file() and not any(path.match(p) for p in excluded) and path not in notebooks:
+        notebooks.append(path)
+
+from jupyter_cache import get_cache
+from jupyter_cache.cache.db import NbProjectRecord
+from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc, ProcessData
+
+cache = get_cache(cache_path)
+uris = [str(cache.add_nb_to_project(str(p.resolve())).uri) for p in notebooks]
+todo = cache.list_unexecuted(filter_uris=uris)
+if not todo:
+    print(f"[book] all {len(uris)} notebooks are in the execution cache", file=sys.stderr)
+    sys.exit(0)
+NbProjectRecord.remove_tracebacks([r.pk for r in todo], cache.db)
+# Largest first: the long chapters start at once and the short exercise notebooks fill the gaps.
+todo.sort(key=lambda r: -Path(r.uri).stat().st_size)
+jobs = int(os.environ.get("DLCOURSE_BOOK_JOBS", 0)) or len(os.sched_getaffinity(0))
+jobs = max(1, min(jobs, len(todo)))
+timeout, allow_errors = execute.get("timeout", 30), bool(execute.get("allow_errors", False))
+print(f"[book] executing {len(todo)} of {len(uris)} notebooks, {jobs} at a time", file=sys.stderr)
+root = Path.cwd()
+start = time.perf_counter()
+with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
+    futures = {pool.submit(ExecutionWorkerLocalMProc(),
+                           ProcessData(r.pk, r.uri, cache, timeout, allow_errors)): r for r in todo}
+    failed = []
+    for future in cf.as_completed(futures):
+        uri = futures[future].uri
+        code, _ = future.result()
+        name = os.path.relpath(uri, root)
+        if code == 0:
+            seconds = cache.get_cached_project_nb(uri).data.get("execution_seconds", 0.0)
+            print(f"[book]   {name}: {seconds:.1f} s", file=sys.stderr)
+        else:
+            failed.append(name)
+            print(f"[book]   {name}: FAILED (the book build runs it again and shows the error)",
+                  file=sys.stderr)
+print(f"[book] executed in {time.perf_counter() - start:.1f} s"
+      + (f"; failed: {', '.join(failed)}" if failed else ""), file=sys.stderr)
+PY
+
+# --- 5. the book -----------------------------------------------------------------------------
 "$bin/jupyter-book" build . "${rewrite_all[@]}" "$@"
 
 out="$root/_build/html"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import subprocess
 import time
@@ -94,34 +95,74 @@ def newcomer_checkout(dest: Path) -> Path:
     return dest
 
 
-@pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
-    """The built website (its ``_build/html`` folder).
+def _session_dir(tmp_path_factory) -> Path:
+    """A folder shared by every worker of this test run (pytest-xdist or not)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
-    Built once per test session by the README's build command, ``make book``, in a fresh clone
-    with warnings as errors (``BOOKFLAGS="-W --keep-going"``): its own ``.venv``, its own npm
-    download, an empty execution cache. The log and the time go to ``test-artifacts/``.
+
+def _build_newcomer_site(folder: Path) -> dict:
+    """Clone into ``folder/course`` and run ``make book -W`` there; what happened, as a dict."""
+    clone = newcomer_checkout(folder / "course")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("VIRTUAL_ENV", "DLCOURSE_VENV", "PYTHONPATH", "PYTEST_XDIST_WORKER")}
+    start = time.perf_counter()
+    try:
+        proc = subprocess.run(["make", "book", "BOOKFLAGS=-W --keep-going"], cwd=clone, env=env,
+                              capture_output=True, text=True, timeout=3000)
+        code, out, err = proc.returncode, proc.stdout, proc.stderr
+    except subprocess.TimeoutExpired as exc:
+        code, out, err = -1, str(exc.stdout or ""), f"{exc.stderr or ''}\n{exc}"
+    seconds = time.perf_counter() - start
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "newcomer-build.log").write_text(out + err, encoding="utf-8")
+    (ARTIFACTS / "newcomer-build-seconds.txt").write_text(f"{seconds:.1f}\n")
+    return {"clone": str(clone), "returncode": code, "seconds": seconds,
+            "stdout": out, "log": out + err}
+
+
+@pytest.fixture(scope="session")
+def newcomer_build(tmp_path_factory) -> dict:
+    """The README's build command, ``make book -W``, run once per test run in a fresh clone.
+
+    Its own ``.venv``, its own npm download, an empty execution cache, warnings as errors. Built
+    once for the whole run, however many pytest-xdist workers there are: the first worker to
+    get the lock builds, in a folder of the run's shared temporary directory, and writes what
+    happened to ``newcomer.json``; the others wait on the lock and read it. A failed build is
+    not retried: every test that needs it sees the same failure. Keys: ``clone`` (its root),
+    ``returncode``, ``seconds``, ``stdout``, ``log`` (also in ``test-artifacts/``).
+    """
+    import fcntl
+
+    shared = _session_dir(tmp_path_factory)
+    result = shared / "newcomer.json"
+    with open(shared / "newcomer.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)   # released when the file closes
+        if not result.exists():
+            folder = shared / "newcomer"
+            folder.mkdir(exist_ok=True)
+            tmp = result.with_suffix(".tmp")
+            tmp.write_text(json.dumps(_build_newcomer_site(folder)), encoding="utf-8")
+            tmp.replace(result)
+    return json.loads(result.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def site(request) -> Path:
+    """The built website (its ``_build/html`` folder), from the newcomer build above.
+
     ``DLCOURSE_SITE=path/to/_build/html`` reuses a site built before (for quick runs of the
     site and browser tests; the newcomer build is then skipped).
     """
     reuse = os.environ.get("DLCOURSE_SITE")
     if reuse:
         return Path(reuse).resolve()
-    clone = newcomer_checkout(tmp_path_factory.mktemp("newcomer") / "course")
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("VIRTUAL_ENV", "DLCOURSE_VENV", "PYTHONPATH", "PYTEST_XDIST_WORKER")}
-    start = time.perf_counter()
-    proc = subprocess.run(["make", "book", "BOOKFLAGS=-W --keep-going"], cwd=clone, env=env,
-                          capture_output=True, text=True, timeout=3000)
-    seconds = time.perf_counter() - start
-    ARTIFACTS.mkdir(exist_ok=True)
-    log = proc.stdout + proc.stderr
-    (ARTIFACTS / "newcomer-build.log").write_text(log, encoding="utf-8")
-    (ARTIFACTS / "newcomer-build-seconds.txt").write_text(f"{seconds:.1f}\n")
-    assert proc.returncode == 0, ("`make book` in a fresh clone failed or warned "
-                                  f"(whole log: test-artifacts/newcomer-build.log):\n{log[-6000:]}")
-    html = clone / "_build" / "html"
-    assert f"The book is in {html}" in proc.stdout, "make book did not say where the site is"
+    build = request.getfixturevalue("newcomer_build")
+    assert build["returncode"] == 0, ("`make book` in a fresh clone failed or warned "
+                                      "(whole log: test-artifacts/newcomer-build.log):\n"
+                                      f"{build['log'][-6000:]}")
+    html = Path(build["clone"]) / "_build" / "html"
+    assert f"The book is in {html}" in build["stdout"], "make book did not say where the site is"
     return html
 
 

@@ -1,5 +1,8 @@
-"""dlcourse.nn.Conv2d and MaxPool2d: against torch (float64), central differences, and speed."""
-import time
+"""dlcourse.nn.Conv2d and MaxPool2d: against torch (float64) and central differences.
+
+Its speed against torch is measured by `make bench` (benchmarks/README.md), not asserted here:
+a timing assertion in a test is a flaky test.
+"""
 
 import numpy as np
 import pytest
@@ -85,41 +88,3 @@ def test_small_cnn_parameter_order_and_gradients_match_torch():
                                  torch.nn.Linear(24, 10))
     assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
     compare_with_torch(ours, theirs, x_of(5, 1, 8, 8))
-
-
-def _median_time(fn, repeats=30):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return float(np.median(times))
-
-
-def test_conv2d_speed_within_5x_of_torch():
-    """Forward + backward, batch 64 of 1x8x8, 16 filters 3x3: median of repeats, one thread each."""
-    x = x_of(64, 1, 8, 8).astype(np.float32)
-    conv = nn.Conv2d(1, 16, 3, seed=0)
-    g = np.ones((64, 16, 6, 6))
-    tconv = torch.nn.Conv2d(1, 16, 3)
-    xt = torch.from_numpy(x).requires_grad_(True)
-    gt = torch.ones(64, 16, 6, 6)
-
-    def ours():
-        conv(x)
-        conv.backward(g)
-
-    def theirs():
-        tconv(xt).backward(gt)
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        for fn in (ours, theirs):  # warm up
-            fn()
-        t_ours, t_torch = _median_time(ours), _median_time(theirs)
-    finally:
-        torch.set_num_threads(threads)
-    ratio = t_ours / t_torch
-    print(f"\nConv2d fwd+bwd: dlcourse {t_ours * 1e6:.0f} us, torch {t_torch * 1e6:.0f} us, ratio {ratio:.2f}")
-    assert ratio < 5, f"dlcourse Conv2d is {ratio:.1f}x slower than torch (limit 5x)"

@@ -63,10 +63,10 @@ def _adagrad_cases():
     return [
         Case((np.array([1.0, -2.0]), np.array([0.5, -4.0]), np.zeros(2), 0.1, 1e-10),
              label="first step (s = 0): every coordinate moves by lr"),
-        Case((np.array([1.0, -2.0]), np.array([0.5, -4.0]), np.array([4.0, 1.0]), 0.1, 1e-10),
-             label="s = [4, 1] from earlier steps"),
-        Case((rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), rng.uniform(0, 2, size=(2, 3)), 0.5, 1e-10),
-             label="a (2, 3) weight"),
+        Case((np.array([1.0, -2.0]), np.array([0.5, -4.0]), np.array([4.0, 1.0]), 0.1, 0.1),
+             label="s = [4, 1] from earlier steps, eps = 0.1"),
+        Case((rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), rng.uniform(0, 2, size=(2, 3)), 0.5, 0.1),
+             label="a (2, 3) weight, eps = 0.1"),
         Case((np.array([1.0, 1.0]), np.array([1e-3, 0.0]), np.zeros(2), 0.1, 1e-2),
              label="tiny gradients, eps = 0.01"),
     ]
@@ -77,10 +77,10 @@ def _rmsprop_cases():
     return [
         Case((np.array([1.0, -2.0]), np.array([0.5, -4.0]), np.zeros(2), 0.01, 0.99, 1e-8),
              label="first step (v = 0)"),
-        Case((np.array([1.0, -2.0]), np.array([0.5, -4.0]), np.array([0.2, 3.0]), 0.01, 0.9, 1e-8),
-             label="v = [0.2, 3] from earlier steps, alpha 0.9"),
-        Case((rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), rng.uniform(0, 1, size=(3, 2)), 0.1, 0.99, 1e-8),
-             label="a (3, 2) weight"),
+        Case((np.array([1.0, -2.0]), np.array([0.5, -4.0]), np.array([0.2, 3.0]), 0.01, 0.9, 0.1),
+             label="v = [0.2, 3] from earlier steps, alpha 0.9, eps = 0.1"),
+        Case((rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), rng.uniform(0, 1, size=(3, 2)), 0.1, 0.99, 0.05),
+             label="a (3, 2) weight, eps = 0.05"),
         Case((np.array([1.0, 1.0]), np.array([1e-3, -1e-4]), np.zeros(2), 0.01, 0.9, 1e-3),
              label="tiny gradients, eps = 0.001"),
     ]
@@ -92,9 +92,10 @@ def _adam_cases():
         Case((np.array([1.0, -2.0]), np.array([0.5, -4.0]), np.zeros(2), np.zeros(2), 1, 1e-3, 0.9, 0.999, 1e-8),
              label="first step (t = 1): each coordinate moves by about lr"),
         Case((np.array([1.0, -2.0]), np.array([0.5, -4.0]), np.array([0.1, -0.3]), np.array([0.02, 1.5]),
-              5, 1e-2, 0.9, 0.999, 1e-8), label="t = 5, m and v from earlier steps"),
+              5, 1e-2, 0.9, 0.999, 0.1), label="t = 5, m and v from earlier steps, eps = 0.1"),
         Case((rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), rng.normal(size=(2, 3)) * 0.1,
-              rng.uniform(0, 0.5, size=(2, 3)), 100, 1e-3, 0.8, 0.99, 1e-8), label="a (2, 3) weight, t = 100"),
+              rng.uniform(0, 0.5, size=(2, 3)), 100, 1e-3, 0.8, 0.99, 0.05),
+             label="a (2, 3) weight, t = 100, eps = 0.05"),
         Case((np.array([1.0, 1.0]), np.array([1e-4, -1e-3]), np.zeros(2), np.zeros(2), 1, 0.1, 0.9, 0.999, 1e-3),
              label="tiny gradients, eps = 0.001"),
     ]
@@ -127,7 +128,7 @@ def _cs231n_velocity(got, exp, case):  # v = momentum*v - lr*grad; w = w + v
 
 def _ema_momentum(got, exp, case):  # v = momentum*v + (1-momentum)*grad
     w, g, v, lr, mu = case.args
-    return _close(got[1], mu * v + (1 - mu) * g)
+    return not _close(got[1], exp[1]) and _close(got[1], mu * v + (1 - mu) * g)
 
 
 def _old_velocity(got, exp, case):  # w moved with the velocity of the previous step
@@ -216,7 +217,8 @@ EXERCISES = [
         id="08.adagrad_step", title="One step of Adagrad", name="adagrad_step", points=2,
         cases=_adagrad_cases, reference=adagrad_step,
         hints=[Hint(_safe(_not_pair(2)), _RETURN_2.format(state="s")),
-               Hint(_safe(_eps_inside(_adagrad_eps_inside)), "eps goes OUTSIDE the square root: sqrt(s) + eps."),
+               Hint(_safe(_eps_inside(_adagrad_eps_inside)), "You put eps inside the square root; it goes OUTSIDE: "
+                                                             "sqrt(s) + eps, as in torch."),
                Hint(_safe(_no_sqrt), "Divide by the square ROOT of the accumulated squares, sqrt(s_new) + eps.")],
         hint="s_new = s + grad**2 (a running sum, not an average); w_new = w - lr * grad / (sqrt(s_new) + eps).",
         forbidden=("torch.optim.Adagrad", "dlcourse.optim.Adagrad", "dlcourse.grading.ch08.adagrad_step"),
@@ -225,7 +227,8 @@ EXERCISES = [
         id="08.rmsprop_step", title="One step of RMSprop", name="rmsprop_step", points=2,
         cases=_rmsprop_cases, reference=rmsprop_step,
         hints=[Hint(_safe(_not_pair(2)), _RETURN_2.format(state="v")),
-               Hint(_safe(_eps_inside(_rms_eps_inside)), "eps goes OUTSIDE the square root: sqrt(v) + eps."),
+               Hint(_safe(_eps_inside(_rms_eps_inside)), "You put eps inside the square root; it goes OUTSIDE: "
+                                                             "sqrt(v) + eps, as in torch."),
                Hint(_safe(_rms_no_one_minus), "A running average weighs the new square by (1 - alpha): "
                                               "v = alpha*v + (1 - alpha)*grad**2."),
                Hint(_safe(_no_sqrt), "Divide by the square ROOT of v: sqrt(v_new) + eps.")],
@@ -240,7 +243,8 @@ EXERCISES = [
                                              "correction is only used for the step, not stored."),
                Hint(_safe(_no_bias_correction), "You forgot the bias correction: divide m by (1 - beta1**t) "
                                                 "and v by (1 - beta2**t) before the step."),
-               Hint(_safe(_eps_inside(_adam_eps_inside)), "eps goes OUTSIDE the square root: sqrt(v_hat) + eps."),
+               Hint(_safe(_eps_inside(_adam_eps_inside)), "You put eps inside the square root; it goes OUTSIDE: "
+                                                             "sqrt(v_hat) + eps, as in torch."),
                Hint(_safe(_t_off_by_one), "t is the number of THIS step (1 at the first step): "
                                           "use beta**t as given, not beta**(t+1).")],
         hint=("m = beta1*m + (1-beta1)*grad; v = beta2*v + (1-beta2)*grad**2; m_hat = m/(1-beta1**t); "

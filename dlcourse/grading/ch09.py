@@ -82,7 +82,7 @@ def _es_cases():
     return [
         Case(([1.0, 0.8, 0.9, 0.85, 0.7, 0.75, 0.8, 0.9, 0.6], 3),
              label="improves at epoch 4, then 3 bad epochs (the 0.6 comes too late)"),
-        Case(([1.0, 0.5, 0.5, 0.5, 0.4], 2), label="ties are not improvements"),
+        Case(([1.0, 0.5, 0.5, 0.5, 0.6, 0.4], 2), label="ties are not improvements"),
         Case(([0.9, 0.8, 0.7, 0.6], 2), label="always improving: never stops early"),
         Case(([0.5, 0.6, 0.4], 1), label="patience 1"),
         Case(([2.0, 1.0, 1.5, 1.2, 0.9, 1.1, 1.3], 5), label="patience 5, never reached"),
@@ -134,8 +134,32 @@ def _no_half(got, exp, case):
     return exp[0] != 0 and _close(got[0], 2 * exp[0])
 
 
+def _patience_off_by_one(got, exp, case):  # stops one epoch late or one epoch early
+    losses, patience = case.args
+    return tuple(got) != tuple(exp) and tuple(got) in {
+        early_stopping_epoch(losses, p) for p in (patience - 1, patience + 1) if p >= 1}
+
+
 def _ties(got, exp, case):
-    return tuple(got) != tuple(exp) and tuple(got) == _es_le(*case.args)
+    return (tuple(got) != tuple(exp) and tuple(got) == _es_le(*case.args)
+            and not _patience_off_by_one(got, exp, case))
+
+
+def _best_after_stop(got, exp, case):  # the best epoch taken over the whole list
+    return (got[0] == int(np.argmin(case.args[0])) != exp[0]
+            and not _patience_off_by_one(got, exp, case))
+
+
+def _es_judge(got, exp, case):
+    """A pair of whole numbers (ints), equal to the expected pair."""
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return False, f"expected a pair (best_epoch, stop_epoch); got {got!r}"
+    if not all(isinstance(g, (int, np.integer)) and not isinstance(g, (bool, np.bool_)) for g in got):
+        kinds = ", ".join(type(g).__name__ for g in got)
+        return False, f"epochs are whole numbers: return two ints; got ({kinds})"
+    if tuple(int(g) for g in got) != tuple(exp):
+        return False, f"expected {tuple(exp)}, got {tuple(int(g) for g in got)}"
+    return True, ""
 
 
 def _es_le(losses, patience):
@@ -202,11 +226,13 @@ EXERCISES = [
         points=2, cases=_es_cases, reference=early_stopping_epoch,
         hints=[
             Hint(_safe(_ties), "A loss EQUAL to the best so far is not an improvement: use a strict <."),
-            Hint(_safe(lambda got, exp, case: got[0] == int(np.argmin(case.args[0])) != exp[0]),
+            Hint(_safe(_best_after_stop),
                  "The best epoch is the best one seen BEFORE stopping; later epochs are never trained."),
-            Hint(_safe(lambda got, exp, case: got[0] == exp[0] and got[1] == exp[1] + 1),
-                 "You stop one epoch late: stop at the epoch that makes `patience` bad epochs in a row."),
+            Hint(_safe(_patience_off_by_one),
+                 "Your count of bad epochs is off by one: stop at the epoch that makes exactly "
+                 "`patience` epochs in a row without improvement (count that epoch too)."),
         ],
+        judge=_es_judge,
         hint="Walk through the losses (epoch 0 first) keeping the best loss, its epoch and a count of "
              "epochs without a strictly lower loss; stop when the count reaches patience. Return "
              "(best_epoch, stop_epoch); if it never stops, stop_epoch is the last epoch.",

@@ -4,10 +4,12 @@
 # and a few more:
 #   make serve  serve the built site on http://127.0.0.1:8000
 #   make lab    open the notebooks in JupyterLab
-#   make bench  time the build, the notebooks and dlcourse against torch (writes benchmarks/README.md)
+#   make bench  measure the build, the notebooks, the import and dlcourse against torch
+#               (writes benchmarks/README.md; BENCHFLAGS=--full adds `make test` from a fresh clone)
 #   make clean  remove _build (the site and the notebook execution cache)
 PORT ?= 8000
 BOOKFLAGS ?=
+BENCHFLAGS ?=
 .PHONY: book test serve lab bench clean
 book:
 	bash tools/build-book.sh $(BOOKFLAGS)
@@ -22,6 +24,6 @@ lab:
 	@.venv/bin/python -c "import jupyterlab" 2>/dev/null || .venv/bin/python -m pip install -q jupyterlab
 	.venv/bin/jupyter lab --notebook-dir=.
 bench:
-	bash tools/bench.sh
+	bash tools/bench.sh $(BENCHFLAGS)
 clean:
 	rm -rf _build

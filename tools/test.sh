@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run the whole test suite (package, exercises, grader, every notebook, the book with -W built
-# in a fresh clone, and the site in headless Chromium).
+# Run the whole test suite (package, exercises, grader, the book with -W built in a fresh clone,
+# every notebook as that build executed it, and the site in headless Chromium).
 # Sets up .venv on first use. Extra arguments go to pytest, e.g. tools/test.sh -m "not slow".
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,5 +10,8 @@ py=$(tools/venv.sh | tail -n 1)
 # would otherwise oversubscribe the CPU, and spinning threads slow everything down manyfold.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 bash tools/browser.sh   # headless Chromium for tests/test_browser.py (apt-get, once)
-# Two workers; the tests that share the built website (xdist group "site") run on one of them.
+# Two workers. The newcomer book build (make book -W in a fresh clone) happens once per run,
+# whichever worker needs it first (tests/conftest.py, a file lock); the tests that read it, the
+# site, browser and notebook tests (xdist group "site"), run on one worker while the other runs
+# the rest. The notebooks are executed once, by that build.
 exec "$py" -m pytest -n 2 --dist loadgroup "$@"

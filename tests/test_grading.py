@@ -9,7 +9,7 @@ import pytest
 
 from conftest import write_notebook
 from dlcourse.grading import check, exercises, get, progress, score_table
-from dlcourse.grading import checker
+from dlcourse.grading import checker, harvest
 from dlcourse.grading.checker import CHECK_MIME, grade_in_process
 from dlcourse.grading.harvest import EncodeError, decode, encode
 from dlcourse.grading.progress import collect
@@ -229,10 +229,18 @@ def test_endless_answer_times_out_in_check():
 
     ex = _ex(time_limit=0.1)
 
-    def f(x):
+    def busy(x):
+        while True:
+            pass
+
+    def sleepy(x):
         while True:
             time.sleep(0.01)
 
     t0 = time.monotonic()
-    res = grade_in_process(ex, f)
-    assert res.status == "timeout" and res.score == 0 and time.monotonic() - t0 < 3
+    res = grade_in_process(ex, busy)  # the CPU-time limit: 0.1 s of CPU
+    assert res.status == "timeout" and res.score == 0 and time.monotonic() - t0 < 2
+    t0 = time.monotonic()
+    res = grade_in_process(ex, sleepy)  # uses no CPU: the wall-clock backstop ends it
+    took = time.monotonic() - t0
+    assert res.status == "timeout" and harvest.wall_limit(0.1) - 0.5 < took < harvest.wall_limit(0.1) + 2

@@ -60,6 +60,48 @@ def _kill_kernel_group(client) -> None:
         pass
 
 
+# ------------------------------------------------------------------ CPU-time limits (judging)
+WALL_FACTOR, WALL_SLACK = 10.0, 2.0  # as harvest.py: a wall-clock backstop of a CPU limit
+HARVEST_CPU_GRACE = 3.0  # CPU seconds past an answer's limit before the kernel is stopped
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _wall(cpu_seconds: float) -> float:
+    return WALL_FACTOR * float(cpu_seconds) + WALL_SLACK
+
+
+def _kernel_cpu(client) -> float | None:
+    """CPU seconds the kernel process has used (user + system, all threads), from /proc."""
+    try:
+        pid = client.km.provisioner.process.pid
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) / _TICK  # utime stime cutime cstime
+    except Exception:
+        return None
+
+
+async def _execute(client, cell, idx: int, cpu_limit: float) -> None:
+    """Execute one cell; raise ``CellTimeoutError`` once the kernel has spent ``cpu_limit`` CPU
+    seconds on it (the same verdict on a quiet and on a loaded machine). nbclient's own timeout
+    (``timeout_func``) is the wall-clock backstop."""
+    c0 = _kernel_cpu(client)
+    task = asyncio.ensure_future(client.async_execute_cell(cell, idx))
+    while True:
+        finished, _ = await asyncio.wait({task}, timeout=0.2)
+        if finished:
+            task.result()
+            return
+        c = _kernel_cpu(client)
+        if c0 is not None and c is not None and c - c0 > cpu_limit:
+            task.cancel()
+            try:
+                await task
+            except BaseException:
+                pass
+            raise CellTimeoutError(f"the cell used more than {cpu_limit:g} s of CPU time")
+
+
 def _harvest_cell(k: int, job: dict) -> str:
     return (
         "__dlc_ns = {'__name__': 'dlcourse_harvest'}\n"
@@ -74,9 +116,11 @@ async def _run(job: dict) -> dict:
     start = time.monotonic()
     total = float(job["total_timeout"])
     limits = [float(x) for x in job["harvest_limits"]]
-    harvest_reserve = sum(limits) + 5.0 * len(limits) + 10.0
-    learner_deadline = start + max(total - harvest_reserve, total * 0.5)
-    hard_deadline = start + total + harvest_reserve
+    # limits are CPU time: the learner's cells share ``total`` CPU seconds (per kernel run),
+    # each at most ``cell_timeout``; the wall-clock deadlines are only generous backstops
+    harvest_reserve = sum(_wall(x) + 30.0 for x in limits) + 10.0
+    learner_deadline = start + _wall(total)
+    hard_deadline = start + _wall(total) + harvest_reserve
 
     src = nbformat.read(job["notebook"], as_version=4)
     learner = []
@@ -89,7 +133,7 @@ async def _run(job: dict) -> dict:
     n_ex = len(limits)
 
     report = {"notes": [], "harvest": {}, "cell_errors": [], "truncated": False,
-              "kernel_starts": 0, "learner_cells": n_learner}
+              "kernel_starts": 0, "learner_cells": n_learner, "died_cells": [], "kernel_cpu": 0.0}
     skip: set[int] = set()
     done: set[int] = set()  # harvest indices finished (file written or status decided)
     died = False
@@ -103,13 +147,15 @@ async def _run(job: dict) -> dict:
         timeouts: dict[int, float] = {}
         client = _CappedClient(
             nb, int(job["output_limit"]), kernel_name=job["kernel_name"], allow_errors=True,
-            interrupt_on_timeout=False, startup_timeout=60, iopub_timeout=4,
+            interrupt_on_timeout=False, startup_timeout=120, iopub_timeout=15,
             shutdown_kernel="immediate", record_timing=False,
             resources={"metadata": {"path": job["workdir"]}},
             timeout_func=lambda cell: timeouts.get(id(cell)),
         )
         report["kernel_starts"] += 1
         restart = False
+        learner_cpu = 0.0  # CPU seconds the learner's cells used in this kernel
+        cpu_at_exit = None
         try:
             async with client.async_setup_kernel():
                 for idx, cell in enumerate(nb.cells):
@@ -119,22 +165,29 @@ async def _run(job: dict) -> dict:
                         continue
                     now = time.monotonic()
                     if not is_h:
-                        if now >= learner_deadline:
+                        left = total - learner_cpu
+                        if now >= learner_deadline or left <= 0:
                             if not deadline_noted:
                                 deadline_noted = True
                                 report["notes"].append(
-                                    f"the notebook ran past its time limit; cells from #{idx + 1} on were skipped")
+                                    f"the notebook ran past its time limit ({total:g} s of CPU time); "
+                                    f"cells from #{idx + 1} on were skipped")
                             continue
-                        timeouts[id(cell)] = max(1.0, min(float(job["cell_timeout"]), learner_deadline - now))
+                        cpu_limit = max(0.5, min(float(job["cell_timeout"]), left))
+                        timeouts[id(cell)] = max(1.0, min(_wall(cpu_limit), learner_deadline - now))
                     else:
                         if now >= hard_deadline:
                             report["harvest"][k] = "timeout"
                             done.add(k)
                             continue
-                        timeouts[id(cell)] = limits[k] + 5.0
+                        cpu_limit = limits[k] + HARVEST_CPU_GRACE  # harvest.py's timer fires first
+                        timeouts[id(cell)] = _wall(limits[k]) + 30.0
+                    c0 = _kernel_cpu(client)
                     try:
-                        await client.async_execute_cell(cell, idx)
+                        await _execute(client, cell, idx, cpu_limit)
                     except CellTimeoutError:
+                        if not is_h:
+                            learner_cpu += cpu_limit
                         if not is_h:
                             report["notes"].append(f"cell #{idx + 1} ran out of time and was interrupted")
                         else:
@@ -146,7 +199,7 @@ async def _run(job: dict) -> dict:
                         except Exception:
                             pass
                         probe = nbformat.v4.new_code_cell("pass")
-                        timeouts[id(probe)] = 5.0
+                        timeouts[id(probe)] = 30.0
                         try:
                             await client.async_execute_cell(probe, idx)
                         except (CellTimeoutError, DeadKernelError):
@@ -167,9 +220,13 @@ async def _run(job: dict) -> dict:
                         else:
                             report["notes"].append(f"the kernel died while running cell #{idx + 1}; "
                                                    "it was restarted and that cell skipped")
+                            report["died_cells"].append(idx + 1)
                             died = True
                         restart = True
                         break
+                    c1 = _kernel_cpu(client)
+                    if not is_h and c0 is not None and c1 is not None:
+                        learner_cpu += c1 - c0
                     if is_h:
                         report["harvest"][k] = "done"
                         done.add(k)
@@ -181,6 +238,7 @@ async def _run(job: dict) -> dict:
                                     "ename": str(out.get("ename", ""))[:100],
                                     "evalue": str(out.get("evalue", ""))[:300]})
                                 break
+                cpu_at_exit = _kernel_cpu(client)
                 _kill_kernel_group(client)
         except (DeadKernelError, RuntimeError, TimeoutError, OSError) as exc:
             report["notes"].append(f"kernel problem: {type(exc).__name__}: {str(exc)[:200]}")
@@ -189,6 +247,9 @@ async def _run(job: dict) -> dict:
                 # the kernel could not even start: no point in trying again
                 break
         finally:
+            if cpu_at_exit is None:
+                cpu_at_exit = _kernel_cpu(client)
+            report["kernel_cpu"] = round(report["kernel_cpu"] + (cpu_at_exit or 0.0), 2)
             _kill_kernel_group(client)
             report["truncated"] = report["truncated"] or client.truncated
         if not restart or len(done) == n_ex:

@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from . import chapters, exercises
-from .checker import Result, evaluate, expected_values
-from .harvest import EncodeError, decode, encode
+from .harvest import wall_limit
+from .judge import Result, answer_spec, encoded_inputs, expected_values, judge_payload
 from .spec import Exercise
 
 __all__ = ["grade", "main", "Row", "chapter_of", "COLUMNS"]
@@ -105,17 +105,9 @@ def _make_kernelspec(root: Path, memory_mb: int) -> Path:
 
 
 def _inputs_for(exs: Sequence[Exercise], expected: dict) -> list[dict]:
-    out = []
-    for ex in exs:
-        cases = expected[ex.id][0]
-        enc_cases = []
-        if ex.kind == "function":
-            for c in cases:
-                enc_cases.append([encode(tuple(c.args)), encode(dict(c.kwargs))])
-        out.append({"id": ex.id, "name": ex.name, "kind": ex.kind, "cases": enc_cases,
-                    "forbidden": list(ex.forbidden), "warnings_fail": bool(ex.warnings_fail),
-                    "time_limit": float(ex.time_limit)})
-    return out
+    """What each harvest cell gets: the same spec and inputs ``check()`` uses (judge.py)."""
+    return [{**answer_spec(ex), "cases": encoded_inputs(expected[ex.id][0]) if ex.kind == "function" else []}
+            for ex in exs]
 
 
 # --------------------------------------------------------------------------- one submission
@@ -123,7 +115,7 @@ def _run_worker(job: dict, workdir: Path, hard_limit: float, log_path: str | Non
     job_path = workdir / "job.json"
     job_path.write_text(json.dumps(job), encoding="utf-8")
     r, w = os.pipe()
-    err = open(log_path, "ab") if log_path else subprocess.DEVNULL
+    err = open(log_path, "wb") if log_path else subprocess.DEVNULL  # this submission's own log
     try:
         proc = subprocess.Popen(
             [sys.executable, str(_HERE / "_worker.py"), str(job_path), str(w)],
@@ -155,7 +147,7 @@ def _run_worker(job: dict, workdir: Path, hard_limit: float, log_path: str | Non
         timed_out = True
     finally:
         try:
-            os.killpg(proc.pid, signal.SIGKILL)  # the worker and anything left in its group
+            os.killpg(proc.pid, signal.SIGKILL)  # ...then the worker and anything left in its group
         except (ProcessLookupError, PermissionError):
             pass
         proc.wait()
@@ -180,49 +172,6 @@ def _read_payload(path: Path, nonce: str, ex_id: str) -> dict | None:
     return data
 
 
-def _clean_outcomes(raw: Any) -> list[dict]:
-    outcomes = []
-    if not isinstance(raw, list):
-        return [{"error": "the answer's outputs could not be read"}]
-    for o in raw[:1000]:
-        if not isinstance(o, dict):
-            outcomes.append({"error": "unreadable output"})
-        elif o.get("not_implemented") is True:
-            outcomes.append({"not_implemented": True})
-        elif o.get("timeout") is True:
-            outcomes.append({"timeout": True})
-        elif "error" in o:
-            outcomes.append({"error": str(o["error"])[:500]})
-        elif "value" in o:
-            try:
-                value = decode(o["value"])
-            except Exception as exc:
-                outcomes.append({"error": f"the answer's output could not be read as plain data ({exc})"})
-                continue
-            warns = o.get("warnings") if isinstance(o.get("warnings"), list) else []
-            outcomes.append({"value": value, "warnings": [str(w)[:200] for w in warns[:3]]})
-        else:
-            outcomes.append({"error": "unreadable output"})
-    return outcomes
-
-
-def _reference_message(ex: Exercise, ref: Any) -> str:
-    if not isinstance(ref, dict):
-        return ""
-    module = ref.get("module")
-    if isinstance(ref.get("forbidden_identity"), str) and ref["forbidden_identity"]:
-        return f"the answer is {ref['forbidden_identity']}, the course's own implementation"
-    if isinstance(module, str) and module.split(".")[0] == "dlcourse":
-        return f"the answer comes from {module}, the course's own code"
-    mentions = ref.get("source_mentions")
-    if isinstance(mentions, list) and mentions:
-        return f"the answer uses {str(mentions[0])[:60]}, the course's own implementation"
-    glb = ref.get("globals")
-    if isinstance(glb, list) and glb:
-        return f"the answer calls {str(glb[0])[:80]}, the course's own code"
-    return ""
-
-
 def _judge_exercise(ex: Exercise, k: int, report: dict, workdir: Path, nonce: str,
                     expected: dict) -> Result:
     if report.get("fatal_timeout"):
@@ -232,7 +181,8 @@ def _judge_exercise(ex: Exercise, k: int, report: dict, workdir: Path, nonce: st
     hs = (report.get("harvest") or {}).get(str(k), "not_run")
     payload = _read_payload(workdir / f"harvest_{nonce}_{k}.json", nonce, ex.id)
     if hs == "timeout":
-        return Result(ex, "timeout", message=f"`{ex.name}` ran longer than {ex.time_limit:g} s on the grader's inputs")
+        return Result(ex, "timeout", message=f"`{ex.name}` ran longer than its limit "
+                                             f"({ex.time_limit:g} s of CPU time) on the grader's inputs")
     if hs == "crashed":
         return Result(ex, "crashed", message=f"the kernel died while running `{ex.name}` "
                                              "(os._exit, a crash, or too much memory)")
@@ -249,21 +199,17 @@ def _judge_exercise(ex: Exercise, k: int, report: dict, workdir: Path, nonce: st
             e = errs[0]
             return Result(ex, "error", message=(f"`{ex.name}` is not defined: its answer cell raised "
                                                 f"{e['ename']}: {e['evalue']}"))
+        died = [c for c in report.get("died_cells", []) if isinstance(c, int)]
+        if died:  # e.g. os._exit at top level: the cells after it never defined the answer
+            return Result(ex, "crashed", message=(
+                f"the kernel died while running cell #{died[0]} (os._exit, a crash or too much "
+                f"memory), and no `{ex.name}` was defined without that cell"))
         msg = f"no `{ex.name}` is defined in the notebook"
         if similar:
             msg += f" (found {', '.join(similar)}: renamed?)"
         return Result(ex, "missing", message=msg)
-    if st == "not_callable":
-        return Result(ex, "error", message=f"`{ex.name}` should be a function; found a {str(payload.get('type'))[:40]}")
-    if st != "ok":
-        return Result(ex, "error", message="the answer's outputs could not be read")
-    if ex.kind == "function":
-        msg = _reference_message(ex, payload.get("ref"))
-        if msg:
-            return Result(ex, "uses_reference", message=msg + ": write your own (0 points)")
     cases, exp = expected[ex.id]
-    res = evaluate(ex, _clean_outcomes(payload.get("outcomes")), cases, exp)
-    return res
+    return judge_payload(ex, payload, cases, exp)
 
 
 def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dict, kroot: Path,
@@ -273,6 +219,7 @@ def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dic
                "no NN_ file name prefix)") if chapter is None else f"chapter {chapter} has no exercises"
         return [Row(sub, "", 0.0, 0.0, "error", why)]
     workdir = Path(tempfile.mkdtemp(prefix="dlcourse-grade-"))
+    logdir = Path(opts["logdir"]) if opts.get("logdir") else None
     try:
         nonce = secrets.token_hex(12)
         shutil.copyfile(sub, workdir / "submission.ipynb")
@@ -285,9 +232,14 @@ def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dic
             "output_limit": int(opts["output_limit"]), "harvest_source": opts["harvest_source"],
             "batch_id": opts["batch_id"],
         }
-        harvest_budget = sum(float(ex.time_limit) + 5.0 for ex in exs) + 10.0
-        hard = float(opts["total_timeout"]) + 2 * harvest_budget + 60.0
-        report = _run_worker(job, workdir, hard, opts.get("log"))
+        # CPU-time limits are enforced by the worker; this wall-clock backstop only catches a
+        # worker that stopped making progress (generous: a loaded machine is slow, not stuck)
+        hard = (wall_limit(opts["total_timeout"]) + sum(wall_limit(ex.time_limit) + 30.0 for ex in exs)
+                + 120.0)
+        t0 = time.monotonic()
+        own_log = str(logdir / f"{workdir.name}.log") if logdir else None
+        report = _run_worker(job, workdir, hard, own_log)
+        report["wall"] = round(time.monotonic() - t0, 1)
         rows = []
         notes = report.get("notes") or []
         extra = []
@@ -303,9 +255,47 @@ def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dic
             if res.status != "passed" and extra:
                 fb = (fb + "; notebook: " + "; ".join(extra))[:600]
             rows.append(Row(sub, ex.id, float(res.score), float(ex.points), res.status, fb))
+        if logdir:
+            _log_submission(opts, sub, report, rows, own_log)
         return rows
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+_LOG_LOCK = threading.Lock()
+
+
+def _log_submission(opts: dict, sub: str, report: dict, rows: Sequence[Row], own_log: str | None) -> None:
+    """Append one block to the ``--log`` file: which submission, what happened to it, then the
+    lines its worker and kernels wrote (kernel warnings), indented under its name."""
+    lines = [f"=== {sub}"]
+    if report.get("fatal_timeout"):
+        lines.append("  the worker ran past its wall-clock backstop and was stopped")
+    if "fatal" in report:
+        lines.append(f"  could not be run: {str(report['fatal'])[:300]}")
+    lines.append(f"  time: {report.get('wall', 0):g} s wall, {report.get('kernel_cpu', 0):g} s kernel CPU, "
+                 f"{report.get('kernel_starts', 0)} kernel start(s)")
+    for n in report.get("notes") or []:
+        lines.append(f"  {str(n)[:300]}")
+    if report.get("truncated"):
+        lines.append(f"  printed output truncated at the limit ({opts['output_limit']} bytes)")
+    for e in report.get("cell_errors") or []:
+        if e.get("ename") == "MemoryError":
+            lines.append(f"  cell #{e.get('cell')}: MemoryError (over the kernel's memory cap)")
+    for r in rows:
+        lines.append(f"  {r.exercise or '-'}: {r.status} {r.score:g}/{r.max_score:g}")
+    text = "\n".join(lines) + "\n"
+    if own_log:
+        try:
+            with open(own_log, encoding="utf-8", errors="replace") as fh:
+                raw = fh.read(64 << 10)
+            if raw.strip():
+                text += "  --- worker and kernel messages:\n"
+                text += "".join(f"  | {ln}\n" for ln in raw.splitlines()[:200])
+        except OSError:
+            pass
+    with _LOG_LOCK, open(opts["log"], "a", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 # --------------------------------------------------------------------------- public API
@@ -347,6 +337,9 @@ def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | Non
             "harvest_source": (_HERE / "harvest.py").read_text(encoding="utf-8"), "log": log}
     n_jobs = max(1, int(jobs or min(len(subs), os.cpu_count() or 1, 4)))
     kroot = Path(tempfile.mkdtemp(prefix="dlcourse-kspec-"))
+    if log:
+        (kroot / "logs").mkdir()
+        opts["logdir"] = str(kroot / "logs")  # each submission's worker log, appended when done
     t0 = time.monotonic()
     try:
         _make_kernelspec(kroot, memory_mb)

@@ -6,7 +6,7 @@ notebook (``name``), the inputs it is tried on (``cases``), how the right answer
 (``reference``), how close is close enough, and hints for the usual mistakes.
 
 Answers cross from the learner's kernel to the grader as *plain data* only (see
-:func:`to_plain`): NumPy arrays of numbers or booleans, Python numbers, strings, booleans,
+:func:`dlcourse.grading.harvest.encode`): NumPy arrays of numbers or booleans, Python numbers, strings, booleans,
 ``None``, and lists, tuples and string-keyed dicts of those. The grader never unpickles
 anything and never calls a method on an object the learner made.
 
@@ -31,7 +31,10 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-__all__ = ["Case", "Hint", "Exercise", "Verdict", "compare", "to_plain", "PlainDataError"]
+from .harvest import MAX_DEPTH
+
+__all__ = ["Case", "Hint", "Exercise", "Verdict", "compare", "to_plain", "PlainDataError",
+           "digits_to_tell", "number_pair"]
 
 
 @dataclass(frozen=True)
@@ -67,11 +70,17 @@ class Exercise:
     atol: float = 1e-9
     judge: Callable[[Any, Any, Case], tuple[bool, str]] | None = None
     hints: Sequence[Hint] = ()
-    hint: str = ""  # shown with any failure that no specific hint explains
+    # What the exercise asks, in one line, for the teacher and the docs. It is NOT shown as a
+    # hint: a hint appears only when a specific Hint recognised the mistake.
+    hint: str = ""
     # Qualified names an answer must not simply re-use (the course's own reference):
     forbidden: Sequence[str] = ()
     warnings_fail: bool = False  # True: a RuntimeWarning (overflow...) fails the case
-    time_limit: float = 5.0  # seconds for all cases together, in the batch grader
+    # CPU seconds for all cases together, in check() and in the batch grader alike (a
+    # wall-clock backstop of harvest.WALL_FACTOR times that, plus harvest.WALL_SLACK, catches
+    # answers that wait rather than compute):
+    time_limit: float = 5.0
+    numpy_only: bool = True  # False: an answer may return torch tensors (turned into arrays)
 
     @property
     def chapter(self) -> str:
@@ -95,13 +104,13 @@ class PlainDataError(TypeError):
 
 
 def to_plain(value: Any, _depth: int = 0) -> Any:
-    """Turn an answer into plain data (arrays, numbers, strings, lists, dicts), or raise.
+    """Turn a reference's output into plain data (arrays, numbers, strings, lists, dicts).
 
-    torch tensors are accepted and turned into NumPy arrays; NumPy scalars become Python
+    (Answers are encoded by :func:`dlcourse.grading.harvest.encode`, stricter.) torch tensors are accepted and turned into NumPy arrays; NumPy scalars become Python
     numbers. Anything else raises :class:`PlainDataError` naming the type that came.
     """
-    if _depth > 6:
-        raise PlainDataError("the answer is nested more than 6 levels deep")
+    if _depth > MAX_DEPTH:
+        raise PlainDataError(f"the answer is nested more than {MAX_DEPTH} levels deep")
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, (int, float)) and type(value) in (int, float, bool):
@@ -124,6 +133,25 @@ def to_plain(value: Any, _depth: int = 0) -> Any:
         f"expected a NumPy array, a number, a string, or a list/tuple/dict of those; "
         f"got an object of type {type(value).__module__}.{type(value).__qualname__}"
     )
+
+
+def digits_to_tell(a: Any, b: Any, least: int = 6) -> int:
+    """The fewest significant digits (at least ``least``, at most 17) that print two numbers
+    differently, so "expected 1.02765e+08, got 1.0276e+08" never reads as equal."""
+    try:
+        a, b = float(a), float(b)
+    except (TypeError, ValueError):
+        return least
+    for p in range(least, 18):
+        if f"{a:.{p}g}" != f"{b:.{p}g}":
+            return p
+    return least
+
+
+def number_pair(expected: Any, received: Any) -> tuple[str, str]:
+    """Two numbers printed with as many digits as it takes to tell them apart."""
+    p = digits_to_tell(expected, received)
+    return f"{float(expected):.{p}g}", f"{float(received):.{p}g}"
 
 
 def _describe(x: Any) -> str:
@@ -157,9 +185,8 @@ def compare(received: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-9
         idx = tuple(int(i) for i in np.argwhere(~close)[0])
         where = f" at index {idx}" if e.shape else ""
         n_bad = int((~close).sum())
-        return False, (
-            f"{n_bad} of {close.size} values differ; first{where}: expected {e[idx]:.6g}, got {r[idx]:.6g}"
-        )
+        want, got = number_pair(e[idx], r[idx])
+        return False, f"{n_bad} of {close.size} values differ; first{where}: expected {want}, got {got}"
     if isinstance(expected, (list, tuple)):
         if not isinstance(received, (list, tuple)):
             return False, f"expected a {type(expected).__name__} of {len(expected)} items; got {_describe(received)}"

@@ -84,6 +84,10 @@ def _threshold_splits() -> dict[str, tuple]:
     x = np.array([0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
     y = np.array([0, 0, 1, 0, 1, 1, 1])
     out["overlapping: 0 0 1 0 1 1 1"] = (x, y, np.array([0.5, 3.5, 5.5, 1.5]), np.array([0, 1, 1, 0]))
+    # every label is 1: only a threshold at or below the smallest x gets them all right
+    x = np.array([2.0, 3.5, 4.0, 6.0, 7.5])
+    y = np.array([1, 1, 1, 1, 1])
+    out["all positives: 1 1 1 1 1"] = (x, y, np.array([1.5, 2.5, 5.0, 8.0]), np.array([1, 1, 1, 1]))
     return out
 
 
@@ -105,8 +109,9 @@ def _threshold_cases() -> list[Case]:
 
 
 def _judge_threshold(got, exp, case: Case) -> tuple[bool, str]:
-    if isinstance(got, np.ndarray) and got.size == 1:
-        got = float(got.reshape(()))
+    if isinstance(got, np.ndarray):
+        return False, (f"expected one number (a Python float, e.g. float(t)); got an array of "
+                       f"shape {got.shape}")
     if isinstance(got, bool) or not isinstance(got, (int, float)) or not math.isfinite(got):
         return False, f"expected one finite number (the threshold); got {type(got).__name__} {got!r}"
     x, y, xt, yt = _threshold_splits()[case.label]
@@ -122,9 +127,28 @@ def _judge_threshold(got, exp, case: Case) -> tuple[bool, str]:
 
 
 def _threshold_reversed(got, exp, case) -> bool:
+    """The rule 'predict 1 when x < t' fits the data better at this t than the asked one does."""
     try:
         x, y, _, _ = _threshold_splits()[case.label]
-        return float(np.mean((x < float(got)) == y)) > 0.5
+        if len(np.unique(y)) < 2:  # one class only: a reversed rule cannot be told apart
+            return False
+        t = float(got)
+        return float(np.mean((x < t) == y)) > 0.5 > float(np.mean((x >= t) == y))
+    except Exception:
+        return False
+
+
+def _threshold_is_an_average(got, exp, case) -> bool:
+    """The mean of x, or the midpoint of the two class means."""
+    try:
+        x, y, _, _ = _threshold_splits()[case.label]
+        t = float(got)
+        if math.isclose(t, float(np.mean(x)), rel_tol=1e-9, abs_tol=1e-12):
+            return True
+        if len(np.unique(y)) == 2:
+            mid = (x[y == 0].mean() + x[y == 1].mean()) / 2
+            return math.isclose(t, float(mid), rel_tol=1e-9, abs_tol=1e-12)
+        return False
     except Exception:
         return False
 
@@ -141,6 +165,19 @@ def _kmeans_step_reference(X, centroids):
         if len(members):
             new[j] = members.mean(axis=0)
     return new
+
+
+def _kmeans_manhattan(got, exp, case) -> bool:
+    """The step computed with the Manhattan (city-block) distance instead of the Euclidean."""
+    X = np.asarray(case.args[0], dtype=float)
+    C = np.asarray(case.args[1], dtype=float)
+    assign = np.abs(X[:, None, :] - C[None, :, :]).sum(axis=2).argmin(axis=1)
+    new = C.copy()
+    for j in range(len(C)):
+        if np.any(assign == j):
+            new[j] = X[assign == j].mean(axis=0)
+    return (isinstance(got, np.ndarray) and got.shape == new.shape
+            and not np.allclose(new, exp) and np.allclose(got, new))
 
 
 def _kmeans_cases() -> list[Case]:
@@ -172,6 +209,32 @@ def _epsilon_greedy_reference(q_values, epsilon, u, random_arm):
     if u < epsilon:
         return int(random_arm)
     return int(np.argmax(np.asarray(q_values)))
+
+
+def _explored_instead(got, exp, case) -> bool:
+    """u >= epsilon, yet the answer is random_arm (which is not a best arm): the test reversed."""
+    q, epsilon, u, random_arm = case.args
+    return u >= epsilon and got == random_arm and got != exp and q[random_arm] < np.max(q)
+
+
+def _exploited_instead(got, exp, case) -> bool:
+    """u < epsilon, yet the answer is the best arm instead of random_arm."""
+    q, epsilon, u, random_arm = case.args
+    return u < epsilon and got != exp and got == int(np.argmax(q))
+
+
+def _later_tie(got, exp, case) -> bool:
+    """u >= epsilon and a best arm, but not the first one."""
+    q, epsilon, u, random_arm = case.args
+    return (u >= epsilon and isinstance(got, int) and got != exp and 0 <= got < len(q)
+            and q[got] == np.max(q))
+
+
+def _not_a_best_arm(got, exp, case) -> bool:
+    """u >= epsilon, and neither random_arm nor an arm with the largest value."""
+    q, epsilon, u, random_arm = case.args
+    return (u >= epsilon and isinstance(got, int) and got != random_arm and 0 <= got < len(q)
+            and q[got] < np.max(q))
 
 
 def _bandit_cases() -> list[Case]:
@@ -226,7 +289,7 @@ EXERCISES = [
         hints=[
             Hint(_threshold_reversed, "Your rule seems reversed: predict 1 when x >= t "
                                       "(class 1 has the larger values)."),
-            Hint(lambda got, exp, case: isinstance(got, (int, float)) and not isinstance(got, bool),
+            Hint(_threshold_is_an_average,
                  "Averages (of x, or of the two class means) are not what maximises accuracy "
                  "when classes differ in size or spread. Try every midpoint between neighbouring "
                  "sorted x values and keep the one with the highest training accuracy."),
@@ -241,7 +304,7 @@ EXERCISES = [
             Hint(_kmeans_nan, "NaN appeared: a centroid with no points has an empty mean. "
                               "Keep such a centroid where it was."),
             Hint(_kmeans_shape, "Return the new centroids, shape (k, 2), not the assignments."),
-            Hint(lambda got, exp, case: "middle" in case.label,
+            Hint(_kmeans_manhattan,
                  "Use the Euclidean (straight-line) distance: the square root of the sum of "
                  "squared differences (or just the sum of squares)."),
         ],
@@ -252,12 +315,15 @@ EXERCISES = [
         id="01.epsilon_greedy", title="Explore or exploit: an epsilon-greedy choice",
         name="choose_action", points=1, cases=_bandit_cases, reference=_epsilon_greedy_reference,
         hints=[
-            Hint(lambda got, exp, case: "explore" in case.label,
+            Hint(_explored_instead,
+                 "You returned random_arm although u >= epsilon: explore only when u < epsilon "
+                 "(strictly less), otherwise exploit."),
+            Hint(_exploited_instead,
                  "When u < epsilon, explore: return random_arm, whatever the values say."),
-            Hint(lambda got, exp, case: "tie" in case.label,
-                 "On a tie take the first best arm (np.argmax does)."),
-            Hint(lambda got, exp, case: "exploit" in case.label or "negative" in case.label,
-                 "When u >= epsilon, exploit: return the index of the largest value (np.argmax)."),
+            Hint(_later_tie, "On a tie take the first best arm (np.argmax does)."),
+            Hint(_not_a_best_arm,
+                 "When u >= epsilon, exploit: return the index of the largest value (np.argmax), "
+                 "not of the smallest or another arm."),
         ],
         hint="If u < epsilon return random_arm, else the index of the largest q value.",
     ),

@@ -16,22 +16,32 @@ def _gate_cases() -> list[Case]:
     cases.append(Case((_X1.copy(), _X2.copy()), label="the whole truth table as two arrays of 4"))
     big = rng.integers(0, 2, size=(2, 3, 4))
     cases.append(Case((big[0], big[1]), label="a (3, 4) grid of inputs"))
+    cases.append(Case((_X1.astype(float), _X2.astype(float)),
+                      label="the truth table as floats 0.0 and 1.0"))
     return cases
 
 
 def _judge_bits(received, expected, case):
-    """Right 0/1 values in the right shape; 0/1 integers, booleans or floats all count."""
+    """Right 0/1 values in the right shape, as integers (the statements ask for 0/1 integers:
+    booleans and floats do not count)."""
     exp = np.asarray(expected)
     if isinstance(received, (list, tuple, dict, str)) or received is None:
         return False, f"expected a number or an array of 0/1 values; got {type(received).__name__}"
     got = np.asarray(received)
     if got.shape != exp.shape:
         return False, f"expected shape {exp.shape}; got shape {got.shape}"
-    if not np.isin(got, (0, 1)).all():
+    if got.dtype.kind not in "biuf" or not np.isin(got, (0, 1)).all():
         return False, "outputs must be 0 or 1 (did you return the weighted sum instead of its step?)"
+    if got.dtype.kind == "b":
+        return False, ("expected 0/1 integers; got booleans (True/False). Turn them into "
+                       "integers: (s > 0).astype(int)")
+    if got.dtype.kind == "f":
+        return False, ("expected 0/1 integers; got floats (0.0/1.0). Turn them into "
+                       "integers: (s > 0).astype(int)")
     bad = np.flatnonzero(got.astype(int).ravel() != exp.ravel())
     if bad.size:
-        return False, f"{bad.size} of {exp.size} outputs are wrong; expected {exp.ravel().tolist()}, got {got.astype(int).ravel().tolist()}"
+        return False, (f"{bad.size} of {exp.size} outputs are wrong; expected {exp.ravel().tolist()}, "
+                       f"got {got.astype(int).ravel().tolist()}")
     return True, ""
 
 
@@ -50,6 +60,18 @@ def _gate(name: str, fn, truth: str, forbidden: str, extra_hint: str) -> Exercis
              f"rows that give 1. {extra_hint} {_VECTOR_HINT}",
         forbidden=(forbidden,),
     )
+
+
+def _fires_at_zero(got, exp, case) -> bool:
+    """The answer equals the update made with step(0) = 1 (>= 0), which differs here."""
+    w, b, x, y, lr = case.args
+    y_hat = 1 if w @ x + b >= 0 else 0
+    ge_w, ge_b = w + lr * (y - y_hat) * x, b + lr * (y - y_hat)
+    if not (isinstance(got, (list, tuple)) and len(got) == 2):
+        return False
+    if np.allclose(ge_w, exp[0]) and np.isclose(ge_b, exp[1]):
+        return False  # >= and > agree on this case
+    return bool(np.allclose(np.asarray(got[0], dtype=float), ge_w) and np.isclose(float(got[1]), ge_b))
 
 
 def _update_cases() -> list[Case]:
@@ -86,8 +108,7 @@ EXERCISES = [
         hint="y_hat = 1 if w @ x + b > 0 else 0 (strictly greater); then "
              "w + lr * (y - y_hat) * x and b + lr * (y - y_hat). Return the pair (w, b).",
         hints=[
-            Hint(lambda got, exp, case: isinstance(got, (list, tuple)) and len(got) == 2
-                 and isinstance(got[1], (int, float)) and case.label.startswith("sum exactly"),
+            Hint(_fires_at_zero,
                  "At a weighted sum of exactly 0 the perceptron does not fire: use > 0, not >= 0."),
         ],
         forbidden=("dlcourse.perceptron.perceptron_update",),

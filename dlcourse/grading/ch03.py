@@ -76,29 +76,48 @@ def _has_nan(got, exp, case):
 
 
 def _is_one_minus(got, exp, case):
-    return np.allclose(got, 1.0 - np.asarray(exp))
+    return np.shape(got) == np.shape(exp) and np.allclose(got, 1.0 - np.asarray(exp))
+
+
+def _right_values(got, exp, case):
+    """The values are right, so the case failed on a warning (warnings_fail)."""
+    return (isinstance(got, np.ndarray) and got.shape == np.shape(exp)
+            and np.allclose(got, exp, rtol=1e-6, atol=1e-9))
 
 
 def _relu_is_abs(got, exp, case):
-    return np.allclose(got, np.abs(case.args[0]))
+    return np.shape(got) == np.shape(exp) and np.allclose(got, np.abs(case.args[0]))
+
+
+def _relu_reduced(got, exp, case):
+    """np.max(x, 0): the largest element along axis 0, not the element-wise maximum."""
+    x = case.args[0]
+    return np.shape(got) != np.shape(exp) and np.allclose(got, np.max(x, axis=0))
 
 
 def _leaky_fixed_slope(got, exp, case):
     return "negative_slope" in case.kwargs and np.allclose(got, F.leaky_relu(case.args[0]))
 
 
+def _rows_do_not_sum_to_1(got, exp):
+    return (isinstance(got, np.ndarray) and got.shape == np.shape(exp) and got.ndim == 2
+            and np.isfinite(got).all() and not np.allclose(got.sum(axis=1), 1.0))
+
+
 def _softmax_whole_array(got, exp, case):
-    x = case.args[0]
-    e = np.exp(x - x.max())
-    return np.allclose(got, e / e.sum())
+    """The whole array sums to 1 (one normalisation for the batch), its rows do not."""
+    return _rows_do_not_sum_to_1(got, exp) and np.isclose(got.sum(), 1.0)
 
 
 def _softmax_columns(got, exp, case):
-    return np.allclose(got, F.softmax(case.args[0], axis=0))
+    """Each column sums to 1 (softmax over axis 0), the rows do not."""
+    return _rows_do_not_sum_to_1(got, exp) and np.allclose(got.sum(axis=0), 1.0)
 
 
 def _grad_without_sigmoid(got, exp, case):
     x = case.args[0]
+    if np.allclose(got, F.sigmoid(x)):
+        return False  # that is sigmoid itself, its own hint
     return np.allclose(got, x * (1 - x)) or np.allclose(got, F.sigmoid(x) * (1 - x))
 
 
@@ -112,20 +131,32 @@ EXERCISES = [
         id="03.sigmoid", title="A numerically stable sigmoid", name="sigmoid", points=2,
         cases=_sigmoid_cases, reference=F.sigmoid,
         hints=[
-            Hint(_safe(_has_nan), "NaN appeared: for large negative x, exp(-x) overflows. "
-                                  "Use exp(x) / (1 + exp(x)) where x < 0."),
+            Hint(_safe(_has_nan), "NaN appeared: exp overflowed to inf, and inf / inf is NaN "
+                                  "(exp(x) / (1 + exp(x)) at large positive x, or exp(-x) / "
+                                  "(1 + exp(-x)) at large negative x). Use exp(x) / (1 + exp(x)) "
+                                  "only where x < 0, and 1 / (1 + exp(-x)) where x >= 0."),
             Hint(_safe(_is_one_minus), "Your values are 1 - sigmoid(x): check the sign inside exp."),
+            Hint(_safe(_right_values),
+                 "Right values, but NumPy warned (overflow in exp): exp was handed a large positive "
+                 "number somewhere, even if that result was thrown away afterwards. np.where "
+                 "computes both of its branches on every element, so it does not prevent this. "
+                 "Give exp only numbers <= 0: with e = np.exp(-np.abs(x)) (never above 1), "
+                 "sigmoid is 1 / (1 + e) where x >= 0 and e / (1 + e) where x < 0; or compute "
+                 "each form only on its own elements with a boolean mask."),
         ],
-        hint=("sigmoid(x) = 1 / (1 + exp(-x)), element by element, same shape as x, and no overflow "
-              "warning: for x < 0 use the equal form exp(x) / (1 + exp(x)), so exp never sees a "
-              "large positive number (np.where, or a boolean mask)."),
+        hint=("sigmoid(x) = 1 / (1 + exp(-x)), element by element, same shape as x, with no overflow "
+              "warning: exp must never see a large positive number, not even in a branch that is "
+              "thrown away (np.exp(-np.abs(x)), or a boolean mask)."),
         forbidden=("dlcourse.functional.sigmoid", "torch.sigmoid", "scipy.special.expit"),
         warnings_fail=True,
     ),
     Exercise(
         id="03.relu", title="ReLU", name="relu", points=1,
         cases=_relu_cases, reference=F.relu,
-        hints=[Hint(_safe(_relu_is_abs), "Negative inputs must become 0, not their absolute value.")],
+        hints=[Hint(_safe(_relu_is_abs), "Negative inputs must become 0, not their absolute value."),
+               Hint(_safe(_relu_reduced),
+                    "np.max(x, 0) reduces: it returns the largest element along axis 0 (the 0 "
+                    "is the axis), not max(0, x) for each element. Use np.maximum(x, 0).")],
         hint="relu(x) = max(0, x) element by element: np.maximum(x, 0) (not np.max, which reduces).",
         forbidden=("dlcourse.functional.relu", "torch.relu"),
     ),
@@ -142,8 +173,9 @@ EXERCISES = [
         id="03.softmax", title="A batched, stable softmax", name="softmax", points=2,
         cases=_softmax_cases, reference=F.softmax,
         hints=[
-            Hint(_safe(_has_nan), "NaN appeared: exp(1000) overflows to inf and inf / inf is NaN. "
-                                  "Subtract each row's max first (keepdims=True)."),
+            Hint(_safe(_has_nan), "NaN appeared: exp overflowed to inf (inf / inf is NaN), or "
+                                  "every term of a row underflowed to 0 (0 / 0). Subtract each "
+                                  "row's own max first (x.max(axis=1, keepdims=True))."),
             Hint(_safe(_softmax_whole_array), "Your whole array sums to 1, but each row should: "
                                               "use axis=1 (or -1) with keepdims=True."),
             Hint(_safe(_softmax_columns), "Your columns sum to 1: the classes run along axis 1, "

@@ -63,60 +63,96 @@ def choose_action(q_values, epsilon, u, random_arm):
 WRONG = {
     "01.paradigm": [
         # calls the chess agent supervised (it only gets a reward, no labels)
-        SOLUTIONS["01.paradigm"].replace('"chess_agent": "reinforcement"', '"chess_agent": "supervised"'),
+        (SOLUTIONS["01.paradigm"].replace('"chess_agent": "reinforcement"',
+                                          '"chess_agent": "supervised"'),
+         "No one labels each move"),
         # everything with data is "supervised"
-        "PARADIGM = {k: 'supervised' for k in ['spam_filter', 'customer_groups', 'chess_agent', "
-        "'house_prices', 'news_topics', 'robot_walking', 'digit_reader', 'image_compression']}\n",
+        ("PARADIGM = {k: 'supervised' for k in ['spam_filter', 'customer_groups', 'chess_agent', "
+         "'house_prices', 'news_topics', 'robot_walking', 'digit_reader', 'image_compression']}\n",
+         ("Is there a right answer attached", "No one labels each move")),
         # capitalised / with 'learning'
-        SOLUTIONS["01.paradigm"].replace('"unsupervised"', '"Unsupervised learning"'),
+        (SOLUTIONS["01.paradigm"].replace('"unsupervised"', '"Unsupervised learning"'),
+         "Use exactly one of the strings"),
+        # a labelled task (spam or not, labelled by people) taken for unsupervised
+        (SOLUTIONS["01.paradigm"].replace('"spam_filter": "supervised"',
+                                          '"spam_filter": "unsupervised"'),
+         "Each example comes with the answer"),
     ],
     "01.task_type": [
         # a number-coded class (digit) taken for regression
-        SOLUTIONS["01.task_type"].replace('"which_digit": "classification"', '"which_digit": "regression"'),
+        (SOLUTIONS["01.task_type"].replace('"which_digit": "classification"',
+                                           '"which_digit": "regression"'),
+         "one of a fixed set of categories"),
         # age treated as a category
-        SOLUTIONS["01.task_type"].replace('"age_from_photo": "regression"', '"age_from_photo": "classification"'),
+        (SOLUTIONS["01.task_type"].replace('"age_from_photo": "regression"',
+                                           '"age_from_photo": "classification"'),
+         "a number on a continuous scale"),
+        # capitalised: not one of the two strings asked for
+        (SOLUTIONS["01.task_type"].replace('"house_price": "regression"',
+                                           '"house_price": "Regression"'),
+         'Use exactly "classification"'),
     ],
     "01.fit_threshold": [
         # the mean of x: ignores the labels
-        "def fit_threshold(x, y):\n    return float(np.mean(x))\n",
+        ("def fit_threshold(x, y):\n    return float(np.mean(x))\n", "Averages"),
         # midpoint of the class means: off when the classes differ in size or spread
-        "def fit_threshold(x, y):\n"
-        "    x, y = np.asarray(x, float), np.asarray(y)\n"
-        "    return float((x[y == 0].mean() + x[y == 1].mean()) / 2)\n",
+        ("def fit_threshold(x, y):\n"
+         "    x, y = np.asarray(x, float), np.asarray(y)\n"
+         "    return float((x[y == 0].mean() + x[y == 1].mean()) / 2)\n", "Averages"),
         # the rule reversed (predicts 1 below t)
+        ("def fit_threshold(x, y):\n"
+         "    x, y = np.asarray(x, float), np.asarray(y)\n"
+         "    xs = np.sort(x)\n"
+         "    cands = (xs[:-1] + xs[1:]) / 2\n"
+         "    return float(max(cands, key=lambda t: np.mean((x < t) == y)))\n",
+         "seems reversed"),
+        # midpoints only, no candidate below the smallest x: wrong when every label is 1
         "def fit_threshold(x, y):\n"
         "    x, y = np.asarray(x, float), np.asarray(y)\n"
-        "    xs = np.sort(x)\n"
+        "    xs = np.unique(x)\n"
         "    cands = (xs[:-1] + xs[1:]) / 2\n"
-        "    return float(max(cands, key=lambda t: np.mean((x < t) == y)))\n",
+        "    return float(max(cands, key=lambda t: np.mean((x >= t) == y)))\n",
+        # the rule "return one Python float" broken: an array of one element
+        SOLUTIONS["01.fit_threshold"].replace("return float(best_t)", "return np.array([best_t])"),
     ],
     "01.kmeans_step": [
         # an empty cluster gives NaN instead of staying put
-        "def kmeans_step(X, centroids):\n"
-        "    d = ((X[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)\n"
-        "    a = d.argmin(axis=1)\n"
-        "    return np.array([X[a == j].mean(axis=0) for j in range(len(centroids))])\n",
+        ("def kmeans_step(X, centroids):\n"
+         "    d = ((X[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)\n"
+         "    a = d.argmin(axis=1)\n"
+         "    return np.array([X[a == j].mean(axis=0) for j in range(len(centroids))])\n",
+         "NaN appeared"),
         # Manhattan distance instead of Euclidean
-        "def kmeans_step(X, centroids):\n"
-        "    new = np.array(centroids, dtype=float)\n"
-        "    a = np.abs(X[:, None, :] - new[None, :, :]).sum(axis=2).argmin(axis=1)\n"
-        "    for j in range(len(new)):\n"
-        "        if np.any(a == j):\n"
-        "            new[j] = X[a == j].mean(axis=0)\n"
-        "    return new\n",
+        ("def kmeans_step(X, centroids):\n"
+         "    new = np.array(centroids, dtype=float)\n"
+         "    a = np.abs(X[:, None, :] - new[None, :, :]).sum(axis=2).argmin(axis=1)\n"
+         "    for j in range(len(new)):\n"
+         "        if np.any(a == j):\n"
+         "            new[j] = X[a == j].mean(axis=0)\n"
+         "    return new\n", "Use the Euclidean"),
         # returns the assignments instead of the centroids
-        "def kmeans_step(X, centroids):\n"
-        "    return ((X[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)\n",
+        ("def kmeans_step(X, centroids):\n"
+         "    return ((X[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)\n",
+         "Return the new centroids"),
     ],
     "01.epsilon_greedy": [
         # never explores
-        "def choose_action(q_values, epsilon, u, random_arm):\n    return int(np.argmax(q_values))\n",
+        ("def choose_action(q_values, epsilon, u, random_arm):\n"
+         "    return int(np.argmax(q_values))\n", "explore: return random_arm"),
         # the comparison reversed: explores when u >= epsilon
-        "def choose_action(q_values, epsilon, u, random_arm):\n"
-        "    return int(random_arm) if u > epsilon else int(np.argmax(q_values))\n",
+        ("def choose_action(q_values, epsilon, u, random_arm):\n"
+         "    return int(random_arm) if u > epsilon else int(np.argmax(q_values))\n",
+         ("You returned random_arm although", "explore: return random_arm")),
         # takes the last best arm on a tie
-        "def choose_action(q_values, epsilon, u, random_arm):\n"
-        "    if u < epsilon:\n        return random_arm\n"
-        "    q = np.asarray(q_values)\n    return int(len(q) - 1 - np.argmax(q[::-1]))\n",
+        ("def choose_action(q_values, epsilon, u, random_arm):\n"
+         "    if u < epsilon:\n        return random_arm\n"
+         "    q = np.asarray(q_values)\n    return int(len(q) - 1 - np.argmax(q[::-1]))\n",
+         "first best arm"),
+        # exploits the smallest value
+        ("def choose_action(q_values, epsilon, u, random_arm):\n"
+         "    if u < epsilon:\n        return int(random_arm)\n"
+         "    return int(np.argmin(q_values))\n",
+         # (on one case the smallest arm is also random_arm, so that hint shows too)
+         ("not of the smallest", "You returned random_arm although")),
     ],
 }

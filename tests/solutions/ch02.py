@@ -41,6 +41,8 @@ WRONG = {
         "def and_gate(x1, x2):\n    if 0.5 * x1 + 0.5 * x2 - 0.7 > 0:\n        return 1\n    return 0\n",
         # returns the weighted sum, not the step of it
         "def and_gate(x1, x2):\n    return 0.5 * np.asarray(x1) + 0.5 * np.asarray(x2) - 0.7\n",
+        # the rule "return 0/1 integers" broken: booleans
+        "def and_gate(x1, x2):\n    return 0.5 * np.asarray(x1) + 0.5 * np.asarray(x2) - 0.7 > 0\n",
     ],
     "02.nand_gate": [
         # AND, not NAND
@@ -53,14 +55,23 @@ WRONG = {
         "def or_gate(x1, x2):\n    return (0.5 * np.asarray(x1) + 0.5 * np.asarray(x2) - 0.7 > 0).astype(int)\n",
         # no bias and >= 0: fires on (0, 0) too
         "def or_gate(x1, x2):\n    return (0.5 * np.asarray(x1) + 0.5 * np.asarray(x2) >= 0).astype(int)\n",
+        # the rule "return 0/1 integers" broken: floats
+        "def or_gate(x1, x2):\n"
+        "    return (0.5 * np.asarray(x1) + 0.5 * np.asarray(x2) - 0.2 > 0).astype(float)\n",
     ],
     "02.xor_gate": [
         # layers swapped: OR(NAND, AND) is always 1
         "def f(a, b, w1, w2, c):\n    return (w1 * np.asarray(a) + w2 * np.asarray(b) + c > 0).astype(int)\n"
         "def xor_gate(x1, x2):\n    return f(f(x1, x2, -0.5, -0.5, 0.7), f(x1, x2, 0.5, 0.5, -0.7), 0.5, 0.5, -0.2)\n",
         # XNOR: NOR and AND fed to OR
-        "def f(a, b, w1, w2, c):\n    return (w1 * np.asarray(a) + w2 * np.asarray(b) + c > 0).astype(int)\n"
-        "def xor_gate(x1, x2):\n    return f(f(x1, x2, -0.5, -0.5, 0.2), f(x1, x2, 0.5, 0.5, -0.7), 0.5, 0.5, -0.2)\n",
+        ("def f(a, b, w1, w2, c):\n    return (w1 * np.asarray(a) + w2 * np.asarray(b) + c > 0).astype(int)\n"
+         "def xor_gate(x1, x2):\n    return f(f(x1, x2, -0.5, -0.5, 0.2), f(x1, x2, 0.5, 0.5, -0.7), 0.5, 0.5, -0.2)\n",
+         "you built XNOR"),
+        # the rule "build it from perceptrons, not ^" broken: fails on float inputs
+        "def xor_gate(x1, x2):\n    return np.asarray(x1) ^ np.asarray(x2)\n",
+        # the rule "return 0/1 integers" broken: the right network, but booleans
+        "def f(a, b, w1, w2, c):\n    return w1 * np.asarray(a) + w2 * np.asarray(b) + c > 0\n"
+        "def xor_gate(x1, x2):\n    return f(f(x1, x2, -0.5, -0.5, 0.7), f(x1, x2, 0.5, 0.5, -0.2), 0.5, 0.5, -0.7)\n",
         # a single perceptron: the best it can do is 3 rows of 4
         "def xor_gate(x1, x2):\n    return (0.5 * np.asarray(x1) + 0.5 * np.asarray(x2) - 0.2 > 0).astype(int)\n",
     ],
@@ -69,8 +80,8 @@ WRONG = {
         "def perceptron_update(w, b, x, y, lr):\n    y_hat = 1 if w @ x + b > 0 else 0\n"
         "    return w + lr * (y_hat - y) * x, b + lr * (y_hat - y)\n",
         # >= instead of >: fires at a sum of exactly 0
-        "def perceptron_update(w, b, x, y, lr):\n    y_hat = 1 if w @ x + b >= 0 else 0\n"
-        "    return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)\n",
+        ("def perceptron_update(w, b, x, y, lr):\n    y_hat = 1 if w @ x + b >= 0 else 0\n"
+         "    return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)\n", "At a weighted sum of exactly 0"),
         # forgot to update the bias
         "def perceptron_update(w, b, x, y, lr):\n    y_hat = 1 if w @ x + b > 0 else 0\n"
         "    return w + lr * (y - y_hat) * x, b\n",

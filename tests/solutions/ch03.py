@@ -32,21 +32,30 @@ def sigmoid_grad(x):
 WRONG = {
     "03.sigmoid": [
         # the textbook formula: right values, but overflows (a warning) at x = -1000
-        "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n",
-        # the sign flipped: 1 - sigmoid(x)
-        "def sigmoid(x):\n    return np.exp(-x) / (1 + np.exp(-x))\n",
+        ("def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n", "Right values, but NumPy warned"),
+        # the sign flipped: 1 - sigmoid(x) (and exp(-x) overflows at x = -1000: inf / inf)
+        ("def sigmoid(x):\n    return np.exp(-x) / (1 + np.exp(-x))\n",
+         ("Your values are 1 - sigmoid(x)", "NaN appeared")),
         # only the x < 0 form: overflows for large positive x (inf / inf = NaN)
-        "def sigmoid(x):\n    return np.exp(x) / (1 + np.exp(x))\n",
+        ("def sigmoid(x):\n    return np.exp(x) / (1 + np.exp(x))\n", "NaN appeared"),
+        # np.where over both forms: right values, but both branches are computed, so exp warns
+        ("def sigmoid(x):\n"
+         "    return np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))\n",
+         "Right values, but NumPy warned"),
+        # 1 - sigmoid(x), computed stably (no NaN, no warning)
+        ("def sigmoid(x):\n    return np.exp(-np.logaddexp(0.0, x))\n",
+         "Your values are 1 - sigmoid(x)"),
     ],
     "03.relu": [
-        "def relu(x):\n    return np.abs(x)\n",
+        ("def relu(x):\n    return np.abs(x)\n", "not their absolute value"),
         # np.max reduces the whole array to one number
-        "def relu(x):\n    return np.max(x, 0)\n",
+        ("def relu(x):\n    return np.max(x, 0)\n", "np.max(x, 0) reduces"),
         "def relu(x):\n    return (x > 0).astype(float)\n",   # that is ReLU's derivative
     ],
     "03.leaky_relu": [
         # ignores the argument
-        "def leaky_relu(x, negative_slope=0.01):\n    return np.where(x > 0, x, 0.01 * x)\n",
+        ("def leaky_relu(x, negative_slope=0.01):\n    return np.where(x > 0, x, 0.01 * x)\n",
+         "ignores negative_slope"),
         # plain ReLU
         "def leaky_relu(x, negative_slope=0.01):\n    return np.maximum(x, 0)\n",
         # the slope applied on the wrong side
@@ -54,17 +63,23 @@ WRONG = {
     ],
     "03.softmax": [
         # no max shift: exp(1000) overflows, inf / inf = NaN
-        "def softmax(x):\n    e = np.exp(x)\n    return e / e.sum(axis=1, keepdims=True)\n",
+        ("def softmax(x):\n    e = np.exp(x)\n    return e / e.sum(axis=1, keepdims=True)\n",
+         "NaN appeared"),
         # one global max: rows far below it underflow to 0 / 0
-        "def softmax(x):\n    e = np.exp(x - np.max(x))\n    return e / e.sum(axis=1, keepdims=True)\n",
+        ("def softmax(x):\n    e = np.exp(x - np.max(x))\n    return e / e.sum(axis=1, keepdims=True)\n",
+         "NaN appeared"),
         # normalised over the whole batch instead of each row
-        "def softmax(x):\n    e = np.exp(x - x.max(axis=1, keepdims=True))\n    return e / e.sum()\n",
+        ("def softmax(x):\n    e = np.exp(x - x.max(axis=1, keepdims=True))\n    return e / e.sum()\n",
+         "Your whole array sums to 1"),
+        # softmax over the columns (axis 0) instead of the rows
+        ("def softmax(x):\n    e = np.exp(x - x.max(axis=0, keepdims=True))\n"
+         "    return e / e.sum(axis=0, keepdims=True)\n", "Your columns sum to 1"),
     ],
     "03.sigmoid_grad": [
         # the formula applied to x instead of sigmoid(x)
-        "def sigmoid_grad(x):\n    return x * (1 - x)\n",
+        ("def sigmoid_grad(x):\n    return x * (1 - x)\n", "Apply the formula to s = sigmoid(x)"),
         # sigmoid itself
-        "def sigmoid_grad(x):\n    return 1 / (1 + np.exp(-x))\n",
+        ("def sigmoid_grad(x):\n    return 1 / (1 + np.exp(-x))\n", "That is sigmoid(x) itself"),
         # the tanh derivative's shape by mistake
         "def sigmoid_grad(x):\n    s = 1 / (1 + np.exp(-x))\n    return 1 - s ** 2\n",
     ],

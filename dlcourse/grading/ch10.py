@@ -151,14 +151,24 @@ def _shape_mismatch(got, exp, case):
 
 
 def _no_cin(got, exp, case):
-    c_in, c_out, k = case.args
-    return got == c_out * k * k + (c_out if case.kwargs.get("bias", True) else 0)
+    c_in, c_out, k = case.args  # with c_in = 1 the slip gives the right count
+    return c_in > 1 and got == c_out * k * k + (c_out if case.kwargs.get("bias", True) else 0)
 
 
 def _bias_ignored(got, exp, case):
     c_in, c_out, k = case.args
     bias = case.kwargs.get("bias", True)
     return got == c_out * c_in * k * k + (0 if bias else c_out)
+
+
+def _whole_number(received, expected, case):
+    """The statements ask for an ``int``: 8.0 is the right size written as the wrong type."""
+    if isinstance(received, bool) or not isinstance(received, int):
+        shown = f"{type(received).__name__} {received!r}"
+        return False, f"expected the int {expected}; got {shown} (return an int, not a float)"
+    if received != expected:
+        return False, f"expected {expected}, got {received}"
+    return True, ""
 
 
 def _dense_bias(got, exp, case):
@@ -170,6 +180,7 @@ EXERCISES = [
     Exercise(
         id="10.conv_output_size", title="The output size of a convolution",
         name="conv_output_size", points=1, cases=_size_cases, reference=conv_output_size,
+        judge=_whole_number,
         hints=[Hint(_safe(_pad_once), "Padding adds P pixels on BOTH sides: the padded height is H + 2P."),
                Hint(_safe(_not_floored), "A window cannot stop half-way: round down with // (floor division).")],
         hint="Output = (H + 2P - F) // S + 1, an integer.",
@@ -198,14 +209,14 @@ EXERCISES = [
     ),
     Exercise(
         id="10.conv_params", title="Counting the parameters of a conv layer", name="conv_params",
-        points=1, cases=_conv_param_cases, reference=conv_params,
+        points=1, cases=_conv_param_cases, reference=conv_params, judge=_whole_number,
         hints=[Hint(_safe(_no_cin), "Each filter spans ALL input channels: it has c_in * k * k weights."),
                Hint(_safe(_bias_ignored), "One bias per output channel, and none when bias=False.")],
         hint="c_out filters, each c_in x k x k, plus c_out biases when bias=True.",
     ),
     Exercise(
         id="10.dense_params", title="Counting the parameters of a dense layer", name="dense_params",
-        points=1, cases=_dense_param_cases, reference=dense_params,
+        points=1, cases=_dense_param_cases, reference=dense_params, judge=_whole_number,
         hints=[Hint(_safe(_dense_bias), "One weight per (input, output) pair, and one bias per OUTPUT unit "
                                         "(none when bias=False).")],
         hint="in_features * out_features weights, plus out_features biases when bias=True.",

@@ -135,6 +135,21 @@ def _sigmoid_on_g(got, exp, case):
     return np.allclose(got[1], f * c + i * g)
 
 
+def _pair_of_tuples(received, expected, case):
+    """The statement asks for a pair of tuples of ints, as torch's ``tuple(t.shape)`` gives."""
+    def kind(x):
+        return type(x).__name__
+    if not (isinstance(received, tuple) and len(received) == 2
+            and all(isinstance(s, tuple) for s in received)):
+        return False, (f"expected a pair of tuples {expected}; got {received!r} "
+                       f"(a {kind(received)}): return (output_shape, h_n_shape), each a tuple")
+    if not all(isinstance(n, int) and not isinstance(n, bool) for s in received for n in s):
+        return False, f"expected tuples of ints {expected}; got {received!r}"
+    if received != expected:
+        return False, f"expected {expected}, got {received}"
+    return True, ""
+
+
 def _hn_batch_first(got, exp, case):
     return tuple(got[0]) == tuple(exp[0]) and tuple(got[1]) != tuple(exp[1])
 
@@ -181,7 +196,7 @@ EXERCISES = [
     ),
     Exercise(
         id="11.rnn_output_shape", title="The shapes torch.nn.RNN returns", name="rnn_output_shape",
-        points=1, cases=_shape_cases, reference=rnn_output_shape,
+        points=1, cases=_shape_cases, reference=rnn_output_shape, judge=_pair_of_tuples,
         hints=[Hint(_safe(_hn_batch_first), "output is right; h_n is always (num_layers, batch, hidden), "
                                             "even with batch_first=True."),
                Hint(_safe(_out_order), "output holds one hidden state per step of the LAST layer: "

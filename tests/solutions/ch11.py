@@ -35,71 +35,120 @@ def rnn_unroll(xs, h0, W_ih, W_hh, b_ih, b_hh):
 ''',
 }
 
+# Each WRONG entry is a learner's answer; a tuple (answer, "substring") also names the hint that
+# answer must get (tests/test_exercises.py checks that it shows, and that no other answer shows
+# a hint it does not name).
 WRONG = {
     "11.rnn_cell_forward": [
         # weights not transposed (torch stores (hidden, input))
-        "def rnn_cell_forward(x, h, W_ih, W_hh, b_ih, b_hh):\n"
-        "    return np.tanh(x @ W_ih + b_ih + h @ W_hh + b_hh)\n",
+        ("def rnn_cell_forward(x, h, W_ih, W_hh, b_ih, b_hh):\n"
+         "    return np.tanh(x @ W_ih + b_ih + h @ W_hh + b_hh)\n", "Transpose the weights"),
         # sigmoid instead of tanh
-        "def rnn_cell_forward(x, h, W_ih, W_hh, b_ih, b_hh):\n"
-        "    return 1 / (1 + np.exp(-(x @ W_ih.T + b_ih + h @ W_hh.T + b_hh)))\n",
+        ("def rnn_cell_forward(x, h, W_ih, W_hh, b_ih, b_hh):\n"
+         "    return 1 / (1 + np.exp(-(x @ W_ih.T + b_ih + h @ W_hh.T + b_hh)))\n",
+         "not sigmoid"),
+        # forgets the tanh
+        ("def rnn_cell_forward(x, h, W_ih, W_hh, b_ih, b_hh):\n"
+         "    return x @ W_ih.T + b_ih + h @ W_hh.T + b_hh\n", "goes through tanh"),
+        # column form: (H, N) instead of torch's (N, H)
+        ("def rnn_cell_forward(x, h, W_ih, W_hh, b_ih, b_hh):\n"
+         "    return np.tanh(W_ih @ x.T + W_hh @ h.T + (b_ih + b_hh)[:, None])\n",
+         "multiply x @ W_ih.T"),
+        # the rule "do not use torch": torch's RNNCell does the work
+        '''
+import torch
+
+def rnn_cell_forward(x, h, W_ih, W_hh, b_ih, b_hh):
+    cell = torch.nn.RNNCell(W_ih.shape[1], W_ih.shape[0]).double()
+    with torch.no_grad():
+        for name, v in zip(["weight_ih", "weight_hh", "bias_ih", "bias_hh"],
+                           [W_ih, W_hh, b_ih, b_hh]):
+            getattr(cell, name).copy_(torch.tensor(v))
+        return cell(torch.tensor(x), torch.tensor(h)).numpy()
+''',
         # forgets the hidden-to-hidden bias
         "def rnn_cell_forward(x, h, W_ih, W_hh, b_ih, b_hh):\n"
         "    return np.tanh(x @ W_ih.T + b_ih + h @ W_hh.T)\n",
     ],
     "11.lstm_cell_forward": [
         # gate order i, f, o, g (the order of many textbooks, not torch's)
-        '''
+        ('''
 def lstm_cell_forward(x, h, c, W_ih, W_hh, b_ih, b_hh):
     sig = lambda z: 1 / (1 + np.exp(-z))
     i, f, o, g = np.split(x @ W_ih.T + b_ih + h @ W_hh.T + b_hh, 4, axis=1)
     c_new = sig(f) * c + sig(i) * np.tanh(g)
     return sig(o) * np.tanh(c_new), c_new
-''',
+''', "Check the gate order"),
         # sigmoid on the candidate g
-        '''
+        ('''
 def lstm_cell_forward(x, h, c, W_ih, W_hh, b_ih, b_hh):
     sig = lambda z: 1 / (1 + np.exp(-z))
     i, f, g, o = np.split(x @ W_ih.T + b_ih + h @ W_hh.T + b_hh, 4, axis=1)
     c_new = sig(f) * c + sig(i) * sig(g)
     return sig(o) * np.tanh(c_new), c_new
-''',
+''', "goes through tanh"),
         # h without the tanh of the cell state
-        '''
+        ('''
 def lstm_cell_forward(x, h, c, W_ih, W_hh, b_ih, b_hh):
     sig = lambda z: 1 / (1 + np.exp(-z))
     i, f, g, o = np.split(x @ W_ih.T + b_ih + h @ W_hh.T + b_hh, 4, axis=1)
     c_new = sig(f) * c + sig(i) * np.tanh(g)
     return sig(o) * c_new, c_new
-''',
+''', "c_new is right"),
+        # the rule "return the pair (h_new, c_new)": only h_new
+        ('''
+def lstm_cell_forward(x, h, c, W_ih, W_hh, b_ih, b_hh):
+    sig = lambda z: 1 / (1 + np.exp(-z))
+    i, f, g, o = np.split(x @ W_ih.T + b_ih + h @ W_hh.T + b_hh, 4, axis=1)
+    c_new = sig(f) * c + sig(i) * np.tanh(g)
+    return sig(o) * np.tanh(c_new)
+''', "Return a pair"),
     ],
     "11.rnn_output_shape": [
         # h_n made batch-first too
-        '''
+        ('''
 def rnn_output_shape(seq_len, batch, input_size, hidden_size, num_layers=1, batch_first=False):
     if batch_first:
         return (batch, seq_len, hidden_size), (batch, num_layers, hidden_size)
     return (seq_len, batch, hidden_size), (num_layers, batch, hidden_size)
-''',
+''', "h_n is always"),
         # ignores batch_first
-        '''
+        ('''
 def rnn_output_shape(seq_len, batch, input_size, hidden_size, num_layers=1, batch_first=False):
     return (seq_len, batch, hidden_size), (num_layers, batch, hidden_size)
+''', "output holds one hidden state"),
+        # the rule "a pair of tuples": right numbers, as lists
+        '''
+def rnn_output_shape(seq_len, batch, input_size, hidden_size, num_layers=1, batch_first=False):
+    output = [batch, seq_len, hidden_size] if batch_first else [seq_len, batch, hidden_size]
+    return [output, [num_layers, batch, hidden_size]]
 ''',
     ],
     "11.rnn_unroll": [
         # returns h0 as well
-        '''
+        ('''
 def rnn_unroll(xs, h0, W_ih, W_hh, b_ih, b_hh):
     states = [h0]
     for x in xs:
         states.append(np.tanh(x @ W_ih.T + b_ih + states[-1] @ W_hh.T + b_hh))
     return np.stack(states)
-''',
+''', "not h0"),
         # never carries the state forward
-        '''
+        ('''
 def rnn_unroll(xs, h0, W_ih, W_hh, b_ih, b_hh):
     return np.stack([np.tanh(x @ W_ih.T + b_ih + h0 @ W_hh.T + b_hh) for x in xs])
+''', "PREVIOUS step's state"),
+        # the rule "do not use torch": torch.nn.RNN does the work
+        '''
+import torch
+
+def rnn_unroll(xs, h0, W_ih, W_hh, b_ih, b_hh):
+    rnn = torch.nn.RNN(W_ih.shape[1], W_ih.shape[0]).double()
+    with torch.no_grad():
+        for name, v in zip(["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"],
+                           [W_ih, W_hh, b_ih, b_hh]):
+            getattr(rnn, name).copy_(torch.tensor(v))
+        return rnn(torch.tensor(xs), torch.tensor(h0)[None])[0].numpy()
 ''',
     ],
 }

@@ -1,13 +1,18 @@
-"""Start an ipykernel under a memory cap (used by the batch grader's temporary kernelspec).
+"""Start an ipykernel capped and confined (used by the batch grader's temporary kernelspec).
 
 Run as a script, not imported: ``python _launcher.py MEMORY_MB -f CONNECTION_FILE ...``.
 It caps the address space (RLIMIT_AS), asks Linux to kill the kernel if the grader's worker
-dies (PR_SET_PDEATHSIG), then hands over to ipykernel in the same process.
+dies (PR_SET_PDEATHSIG), confines the kernel with Landlock (:mod:`sandbox`, beside this file)
+to its own temporary folder ``DLCOURSE_SANDBOX_DIR``, then hands over to ipykernel in the
+same process. Everything the kernel starts inherits the confinement.
 """
+import importlib.util
 import os
 import resource
 import signal
 import sys
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def _cap(memory_mb: int) -> None:
@@ -28,10 +33,51 @@ def _cap(memory_mb: int) -> None:
         pass
 
 
+def _load_sandbox():
+    spec = importlib.util.spec_from_file_location("_dlcourse_sandbox", os.path.join(_HERE, "sandbox.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _confine(workdir: str) -> None:
+    """Point HOME, TMPDIR and the caches into ``workdir``, then confine the process to it."""
+    workdir = os.path.realpath(workdir)
+    home = os.path.join(workdir, "home")
+    tmp = os.path.join(workdir, "tmp")
+    for d in (home, tmp):
+        os.makedirs(d, exist_ok=True)
+    deny = [d for d in os.environ.get("DLCOURSE_SANDBOX_DENY", "").split(os.pathsep) if d]
+    deny.append(os.path.expanduser("~"))  # the teacher's home, before HOME is changed
+    os.environ.update({
+        "HOME": home, "TMPDIR": tmp, "TEMP": tmp, "TMP": tmp,
+        "IPYTHONDIR": os.path.join(home, ".ipython"),
+        "MPLCONFIGDIR": os.path.join(home, ".matplotlib"),
+        "XDG_CACHE_HOME": os.path.join(home, ".cache"),
+        "XDG_CONFIG_HOME": os.path.join(home, ".config"),
+        "XDG_DATA_HOME": os.path.join(home, ".local", "share"),
+        "JUPYTER_CONFIG_DIR": os.path.join(home, ".jupyter"),
+        "JUPYTER_DATA_DIR": os.path.join(home, ".local", "share", "jupyter"),
+    })
+    import tempfile
+
+    tempfile.tempdir = tmp
+    sandbox = _load_sandbox()
+    try:
+        sandbox.confine([workdir], sandbox.python_read_dirs(), deny=deny,
+                        list_dirs=sandbox.python_list_dirs())
+    except Exception as exc:  # Landlock is there but refused: never run the learner unconfined
+        print(f"dlcourse grader: could not confine the kernel ({exc}); not starting it",
+              file=sys.stderr)
+        os._exit(3)
+
+
 if __name__ == "__main__":
     _cap(int(sys.argv[1]))
+    if os.environ.get("DLCOURSE_SANDBOX_DIR"):
+        _confine(os.environ["DLCOURSE_SANDBOX_DIR"])
     sys.argv = [sys.argv[0]] + sys.argv[2:]
-    if sys.path and sys.path[0] == os.path.dirname(os.path.abspath(__file__)):
+    if sys.path and sys.path[0] == _HERE:
         sys.path.pop(0)  # do not let this folder shadow modules (e.g. 'spec')
     from ipykernel import kernelapp
 

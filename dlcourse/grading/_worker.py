@@ -26,8 +26,30 @@ import time  # noqa: E402
 import nbformat  # noqa: E402
 from nbclient import NotebookClient  # noqa: E402
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from traitlets.config import Config  # noqa: E402
 
 MAX_KERNELS = 4
+
+
+def _load_sandbox():
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sandbox.py")
+    spec = importlib.util.spec_from_file_location("_dlcourse_sandbox", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+sandbox = _load_sandbox()
+
+
+def _kernel_config(workdir: str) -> Config:
+    """Kernel channels over Unix sockets in the submission's folder (absolute paths), so that
+    the confined kernel needs no TCP at all (see sandbox.py)."""
+    workdir = os.path.realpath(workdir)
+    return Config({"KernelManager": {"transport": "ipc", "ip": os.path.join(workdir, "kernel"),
+                                     "connection_file": os.path.join(workdir, "kernel.json")}})
 
 
 class _CappedClient(NotebookClient):
@@ -58,6 +80,8 @@ def _kill_kernel_group(client) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     except Exception:
         pass
+    # and whatever escaped the group (setsid, double fork): this worker is their subreaper
+    sandbox.kill_tree(os.getpid())
 
 
 # ------------------------------------------------------------------ CPU-time limits (judging)
@@ -149,7 +173,7 @@ async def _run(job: dict) -> dict:
             nb, int(job["output_limit"]), kernel_name=job["kernel_name"], allow_errors=True,
             interrupt_on_timeout=False, startup_timeout=120, iopub_timeout=15,
             shutdown_kernel="immediate", record_timing=False,
-            resources={"metadata": {"path": job["workdir"]}},
+            resources={"metadata": {"path": job["workdir"]}}, config=_kernel_config(job["workdir"]),
             timeout_func=lambda cell: timeouts.get(id(cell)),
         )
         report["kernel_starts"] += 1
@@ -269,10 +293,17 @@ def main() -> int:
     with open(job_path, encoding="utf-8") as fh:
         job = json.load(fh)
     os.environ["JUPYTER_PATH"] = job["jupyter_path"]
+    # the kernel's launcher confines it to this folder; its connection file is written here
+    os.environ["DLCOURSE_SANDBOX_DIR"] = job["workdir"]
+    os.environ["JUPYTER_RUNTIME_DIR"] = job["workdir"]
+    os.environ["IPYTHONDIR"] = os.path.join(job["workdir"], "ipython")  # not in the teacher's home
+    sandbox.become_subreaper()  # orphans of the kernel's processes come back to this worker
     try:
         report = asyncio.run(_run(job))
     except Exception as exc:  # report the grader's own failure rather than die silently
         report = {"fatal": f"{type(exc).__name__}: {exc}"[:500]}
+    finally:
+        sandbox.kill_tree(os.getpid())  # nothing the submission started outlives it
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(report, out)
     return 0

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from . import chapters, exercises
+from . import chapters, exercises, sandbox
 from .harvest import wall_limit
 from .judge import Result, answer_spec, encoded_inputs, expected_values, judge_payload
 from .spec import Exercise
@@ -121,7 +121,8 @@ def _run_worker(job: dict, workdir: Path, hard_limit: float, log_path: str | Non
             [sys.executable, str(_HERE / "_worker.py"), str(job_path), str(w)],
             pass_fds=(w,), start_new_session=True, stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=err, cwd=str(workdir),
-            env={**os.environ, "DLCOURSE_GRADE_BATCH": job.get("batch_id", "")},
+            env={**os.environ, "DLCOURSE_GRADE_BATCH": job.get("batch_id", ""),
+                 "DLCOURSE_SANDBOX_DENY": job.get("deny", "")},
         )
     finally:
         os.close(w)
@@ -146,6 +147,7 @@ def _run_worker(job: dict, workdir: Path, hard_limit: float, log_path: str | Non
     except subprocess.TimeoutExpired:
         timed_out = True
     finally:
+        sandbox.kill_tree(proc.pid)  # first all below the worker (it is their subreaper)...
         try:
             os.killpg(proc.pid, signal.SIGKILL)  # ...then the worker and anything left in its group
         except (ProcessLookupError, PermissionError):
@@ -230,7 +232,7 @@ def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dic
             "jupyter_path": str(kroot), "harvest_limits": [float(ex.time_limit) for ex in exs],
             "cell_timeout": float(opts["timeout"]), "total_timeout": float(opts["total_timeout"]),
             "output_limit": int(opts["output_limit"]), "harvest_source": opts["harvest_source"],
-            "batch_id": opts["batch_id"],
+            "batch_id": opts["batch_id"], "deny": opts["deny"],
         }
         # CPU-time limits are enforced by the worker; this wall-clock backstop only catches a
         # worker that stopped making progress (generous: a loaded machine is slow, not stuck)
@@ -333,7 +335,16 @@ def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | Non
         plan.append((s, ch, exs))
     global LAST_BATCH_ID
     LAST_BATCH_ID = secrets.token_hex(8)
-    opts = {"batch_id": LAST_BATCH_ID, "timeout": timeout, "total_timeout": total_timeout, "output_limit": output_limit,
+    confinement = sandbox.describe()  # what this machine's Linux can enforce, said once
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"dlcourse grade: {confinement}\n")
+    # folders no kernel may read: the class folders, the gradebook's, the teacher's home
+    deny = {str(Path(s).resolve().parent) for s in subs} | {os.path.expanduser("~")}
+    if out is not None:
+        deny.add(str(Path(out).resolve().parent))
+    opts = {"deny": os.pathsep.join(sorted(deny)),
+            "batch_id": LAST_BATCH_ID, "timeout": timeout, "total_timeout": total_timeout, "output_limit": output_limit,
             "harvest_source": (_HERE / "harvest.py").read_text(encoding="utf-8"), "log": log}
     n_jobs = max(1, int(jobs or min(len(subs), os.cpu_count() or 1, 4)))
     kroot = Path(tempfile.mkdtemp(prefix="dlcourse-kspec-"))
@@ -361,6 +372,7 @@ def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | Non
         write_csv(rows, out)
     if not quiet:
         print(summary(rows, elapsed, len(subs)))
+        print(confinement)
     return rows
 
 

@@ -1,5 +1,6 @@
 """Exercises of chapter 3, Activation functions: a stable sigmoid, ReLU, Leaky ReLU, a batched
-stable softmax, and the sigmoid's derivative. Inputs and answers are plain float64 arrays."""
+stable softmax, the sigmoid's derivative, and the multilayer perceptron (its parameter count
+and its batch forward pass). Inputs and answers are plain float64 arrays (and ints)."""
 from __future__ import annotations
 
 import numpy as np
@@ -59,6 +60,47 @@ def _sigmoid_grad_cases():
         Case((rng.normal(size=(3, 4)) * 2,), label="a (3, 4) batch"),
         Case((np.array([-30.0, 30.0]),), label="saturated: |x| = 30"),
     ]
+
+
+def _count_cases():
+    return [
+        Case(([3, 4, 2],), label="sizes [3, 4, 2]"),
+        Case(([784, 128, 64, 10],), label="sizes [784, 128, 64, 10]"),
+        Case(([2, 1],), label="sizes [2, 1]: one perceptron"),
+        Case(([10, 32, 32, 32, 1],), label="sizes [10, 32, 32, 32, 1]"),
+    ]
+
+
+def _mlp_cases():
+    rng = np.random.default_rng(8)
+
+    def net(n, d, h, k):
+        return (rng.normal(size=(n, d)), rng.normal(size=(h, d)), rng.normal(size=h),
+                rng.normal(size=(k, h)), rng.normal(size=k))
+    return [
+        Case(net(5, 3, 4, 2), label="N=5, d=3, h=4, k=2"),
+        Case(net(1, 2, 6, 1), label="one example: N=1, d=2, h=6, k=1"),
+        Case(net(4, 3, 3, 3), label="square weights: N=4, d=h=k=3"),
+        Case(net(8, 5, 16, 3), label="N=8, d=5, h=16, k=3"),
+    ]
+
+
+# --- references of the multilayer-perceptron exercises -----------------------------------------
+def _count_parameters(sizes):
+    return int(sum(n_out * n_in + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:])))
+
+
+def _mlp_forward(X, W1, b1, W2, b2):
+    return F.relu(X @ W1.T + b1) @ W2.T + b2
+
+
+def _judge_count(got, exp, case):
+    if isinstance(got, bool) or not isinstance(got, int):
+        return False, (f"expected an int (a count of parameters); got {type(got).__name__} "
+                       f"{got!r}")
+    if got != exp:
+        return False, f"expected {exp}, got {got}"
+    return True, ""
 
 
 # --- hints (each guarded: a hint must never raise) ----------------------------------------------
@@ -123,6 +165,30 @@ def _grad_without_sigmoid(got, exp, case):
 
 def _grad_is_sigmoid(got, exp, case):
     return np.allclose(got, F.sigmoid(case.args[0]))
+
+
+def _weights_only(got, exp, case):
+    sizes = case.args[0]
+    return got == sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def _input_biases(got, exp, case):
+    return got == exp + case.args[0][0]
+
+
+def _no_relu(got, exp, case):
+    X, W1, b1, W2, b2 = case.args
+    return np.shape(got) == np.shape(exp) and np.allclose(got, (X @ W1.T + b1) @ W2.T + b2)
+
+
+def _relu_on_output(got, exp, case):
+    return (np.shape(got) == np.shape(exp) and not np.allclose(exp, F.relu(exp))
+            and np.allclose(got, F.relu(exp)))
+
+
+def _no_transpose(got, exp, case):
+    X, W1, b1, W2, b2 = case.args
+    return np.shape(got) == np.shape(exp) and np.allclose(got, F.relu(X @ W1 + b1) @ W2 + b2)
 
 
 # --- the exercises ------------------------------------------------------------------------------
@@ -198,5 +264,33 @@ EXERCISES = [
         ],
         hint="sigmoid'(x) = s * (1 - s) with s = sigmoid(x); the largest value is 0.25 at x = 0.",
         forbidden=("dlcourse.functional.sigmoid_grad",),
+    ),
+    Exercise(
+        id="03.count_parameters", title="Counting a multilayer perceptron's parameters",
+        name="count_parameters", points=1, cases=_count_cases, reference=_count_parameters,
+        judge=_judge_count,
+        hints=[
+            Hint(_safe(_weights_only), "You counted only the weights: every unit after the input "
+                                       "layer also has one bias, n_out per layer."),
+            Hint(_safe(_input_biases), "The input layer has no weights and no biases: count "
+                                       "biases only for the layers after it."),
+        ],
+        hint="A layer from n_in to n_out units has n_out * n_in weights and n_out biases; add them "
+             "up over consecutive pairs of sizes and return an int.",
+    ),
+    Exercise(
+        id="03.mlp_forward", title="A multilayer perceptron's batch forward pass",
+        name="mlp_forward", points=2, cases=_mlp_cases, reference=_mlp_forward,
+        hints=[
+            Hint(_safe(_no_relu), "No activation between the layers: apply ReLU to the hidden "
+                                  "layer, H = np.maximum(Z1, 0)."),
+            Hint(_safe(_relu_on_output), "ReLU is applied to the output too: here the output layer "
+                                         "has no activation (the identity head)."),
+            Hint(_safe(_no_transpose), "The weights are stored as (out, in), like torch's: a batch "
+                                       "needs the transpose, X @ W1.T + b1."),
+        ],
+        hint="Z1 = X @ W1.T + b1, H1 = ReLU(Z1), Y_hat = H1 @ W2.T + b2; shapes (N, h), (N, h), "
+             "(N, k).",
+        forbidden=("torch.nn.functional.linear", "torch.relu"),
     ),
 ]

@@ -27,6 +27,18 @@ def sigmoid_grad(x):
     s = np.where(x >= 0, 1 / (1 + z), z / (1 + z))
     return s * (1 - s)
 ''',
+    "03.count_parameters": '''
+def count_parameters(sizes):
+    total = 0
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        total += n_out * n_in + n_out      # weights and biases of one layer
+    return int(total)
+''',
+    "03.mlp_forward": '''
+def mlp_forward(X, W1, b1, W2, b2):
+    H1 = np.maximum(X @ W1.T + b1, 0.0)   # (N, h)
+    return H1 @ W2.T + b2                 # (N, k)
+''',
 }
 
 WRONG = {
@@ -82,5 +94,34 @@ WRONG = {
         ("def sigmoid_grad(x):\n    return 1 / (1 + np.exp(-x))\n", "That is sigmoid(x) itself"),
         # the tanh derivative's shape by mistake
         "def sigmoid_grad(x):\n    s = 1 / (1 + np.exp(-x))\n    return 1 - s ** 2\n",
+    ],
+    "03.count_parameters": [
+        # the biases forgotten
+        ("def count_parameters(sizes):\n"
+         "    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))\n", "counted only the weights"),
+        # a bias for every unit, the input layer's too
+        ("def count_parameters(sizes):\n"
+         "    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes)\n",
+         "The input layer has no weights"),
+        # the rule "return an int" broken: a float
+        ("def count_parameters(sizes):\n"
+         "    return float(sum(b * a + b for a, b in zip(sizes[:-1], sizes[1:])))\n"),
+        # only the first layer counted
+        "def count_parameters(sizes):\n    return int(sizes[1] * sizes[0] + sizes[1])\n",
+    ],
+    "03.mlp_forward": [
+        # no activation: two linear layers
+        ("def mlp_forward(X, W1, b1, W2, b2):\n    return (X @ W1.T + b1) @ W2.T + b2\n",
+         "No activation between the layers"),
+        # ReLU on the output as well
+        ("def mlp_forward(X, W1, b1, W2, b2):\n"
+         "    return np.maximum(np.maximum(X @ W1.T + b1, 0) @ W2.T + b2, 0)\n",
+         "ReLU is applied to the output too"),
+        # weights used as (in, out): works only when they are square
+        ("def mlp_forward(X, W1, b1, W2, b2):\n"
+         "    return np.maximum(X @ W1 + b1, 0) @ W2 + b2\n", "needs the transpose"),
+        # the bias added before the weights
+        "def mlp_forward(X, W1, b1, W2, b2):\n"
+        "    H = np.maximum(X @ W1.T + b1, 0)\n    return (H + b2[0]) @ W2.T\n",
     ],
 }

@@ -149,8 +149,12 @@ if not todo:
     print(f"[book] all {len(uris)} notebooks are in the execution cache", file=sys.stderr)
     sys.exit(0)
 NbProjectRecord.remove_tracebacks([r.pk for r in todo], cache.db)
-# Largest first: the long chapters start at once and the short exercise notebooks fill the gaps.
-todo.sort(key=lambda r: -Path(r.uri).stat().st_size)
+# Longest first, so the long chapters start at once and the short exercise notebooks fill the
+# gaps: by the time the cache recorded for an earlier version of the notebook, else by size.
+before = {}
+for record in sorted(cache.list_cache_records(), key=lambda c: c.created):
+    before[record.uri] = (record.data or {}).get("execution_seconds") or 0.0
+todo.sort(key=lambda r: (-before.get(r.uri, -1.0), -Path(r.uri).stat().st_size))
 jobs = int(os.environ.get("DLCOURSE_BOOK_JOBS", 0)) or len(os.sched_getaffinity(0))
 jobs = max(1, min(jobs, len(todo)))
 timeout, allow_errors = execute.get("timeout", 30), bool(execute.get("allow_errors", False))

@@ -4,8 +4,8 @@ Each hostile notebook below attacks one rule from inside a submission graded by
 ``dlcourse grade``. Where the attack is stopped inside the kernel (a ``PermissionError``),
 the notebook keeps its right answer to ``01.epsilon_greedy``; where it gets through, the
 notebook deletes that answer, so the gradebook itself shows which attacks got through. The
-test also checks from outside: no file of the class folder or of the teacher's home changed,
-the test's TCP listener saw no connection, no process outlives grading, and a notebook that
+test also checks from outside: no file of the class folder or of the teacher's home changed
+(content, mode or times), the test's TCP listener and UDP socket received nothing, no process outlives grading, and a notebook that
 kills its ancestors leaves a complete gradebook for everyone.
 """
 from __future__ import annotations
@@ -52,7 +52,7 @@ def _attack(body: str) -> list:
     return [IMPORTS, (SOL["01.epsilon_greedy"], "01.epsilon_greedy"), TRY + body, VERDICT]
 
 
-def _attacks(cls: Path, home: Path, victim: Path, port: int, stop_pid: int) -> dict:
+def _attacks(cls: Path, home: Path, victim: Path, port: int, udp_port: int, stop_pid: int) -> dict:
     return {
         "write_classmate": _attack(
             f"import os\np = {str(victim)!r}\n"
@@ -60,7 +60,9 @@ def _attacks(cls: Path, home: Path, victim: Path, port: int, stop_pid: int) -> d
             "attempt(lambda: open(p, 'a').write(' '))\n"
             "attempt(lambda: os.truncate(p, 0))\n"
             "attempt(lambda: os.remove(p))\n"
-            "attempt(lambda: os.rename(p, p + '.old'))\n"),
+            "attempt(lambda: os.rename(p, p + '.old'))\n"
+            "attempt(lambda: os.chmod(p, 0))\n"
+            "attempt(lambda: os.utime(p, (0, 0)))\n"),
         "plant_notebook": _attack(
             f"import os\nd = {str(cls)!r}\n"
             "attempt(lambda: open(os.path.join(d, '01_planted.ipynb'), 'w').write('{}'))\n"
@@ -76,10 +78,12 @@ def _attacks(cls: Path, home: Path, victim: Path, port: int, stop_pid: int) -> d
             f"import os\np = {str(victim)!r}\n"
             "attempt(lambda: open(p).read())\n"
             "attempt(lambda: os.listdir(os.path.dirname(p)))\n"),
-        "tcp": _attack(
+        "network": _attack(
             "import socket\n"
             f"attempt(lambda: socket.create_connection(('127.0.0.1', {port}), timeout=3))\n"
-            "attempt(lambda: socket.socket().bind(('127.0.0.1', 0)))\n"),
+            "attempt(lambda: socket.socket().bind(('127.0.0.1', 0)))\n"
+            "udp = lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+            f"attempt(lambda: udp().sendto(b'grades', ('127.0.0.1', {udp_port})))\n"),
         "ancestors": _attack(
             "import os, signal\n"
             f"pid, STOP = os.getppid(), {stop_pid}\n"
@@ -126,7 +130,7 @@ def _processes_with(text: str) -> list[int]:
 
 
 class _Listener:
-    """A TCP listener on 127.0.0.1 that counts the connections it accepts."""
+    """A TCP listener and a UDP socket on 127.0.0.1 that count connections and datagrams."""
 
     def __init__(self):
         self.sock = socket.socket()
@@ -134,6 +138,10 @@ class _Listener:
         self.sock.listen(8)
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
+        self.udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.udp.bind(("127.0.0.1", 0))
+        self.udp.setblocking(False)
+        self.udp_port = self.udp.getsockname()[1]
         self.accepted = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -152,6 +160,12 @@ class _Listener:
         self._stop.set()
         self._thread.join(timeout=2)
         self.sock.close()
+        try:
+            while self.udp.recv(64):
+                self.accepted += 1
+        except BlockingIOError:
+            pass
+        self.udp.close()
 
 
 # --------------------------------------------------------------------------- fast checks
@@ -166,20 +180,27 @@ def test_describe_says_what_is_missing():
 def test_confine_stops_writes_outside_its_folder(tmp_path):
     if ABI < 1:
         pytest.skip(sandbox.describe())
-    box, outside = tmp_path / "box", tmp_path / "outside.txt"
+    box, outside, mine = tmp_path / "box", tmp_path / "new.txt", tmp_path / "mine.txt"
     box.mkdir()
+    mine.write_text("the teacher's")
+    mode = mine.stat().st_mode
     code = (
-        "import sys\nfrom dlcourse.grading import sandbox\n"
+        "import os, socket\nfrom dlcourse.grading import sandbox\n"
         f"sandbox.confine([{str(box)!r}], sandbox.python_read_dirs())\n"
         f"open({str(box / 'ok.txt')!r}, 'w').write('ok')\n"
-        "try:\n"
-        f"    open({str(outside)!r}, 'w').write('escaped')\n"
-        "except PermissionError:\n"
-        "    print('stopped')\n")
+        "udp = lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        f"for f in (lambda: open({str(outside)!r}, 'w'), lambda: open({str(mine)!r}, 'a'),\n"
+        f"          lambda: os.chmod({str(mine)!r}, 0), lambda: udp().sendto(b'x', ('127.0.0.1', 9))):\n"
+        "    try:\n"
+        "        f()\n"
+        "    except PermissionError:\n"
+        "        print('stopped')\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, cwd=str(box))
-    assert proc.stdout.strip() == "stopped", proc.stderr
+    expect = 4 if sandbox.features()["filter"] else 2
+    assert proc.stdout.split().count("stopped") == expect, (proc.stdout, proc.stderr)
     assert (box / "ok.txt").read_text() == "ok" and not outside.exists()
+    assert mine.read_text() == "the teacher's" and mine.stat().st_mode == mode
 
 
 def test_kill_tree_ends_setsid_and_double_forked_processes():
@@ -229,7 +250,8 @@ def attacked(tmp_path_factory):
              "classmate": write_notebook(cls / "01_classmate.ipynb", honest)}
     listener = _Listener()
     try:
-        for name, cells in _attacks(cls, home, paths["classmate"], listener.port, os.getpid()).items():
+        for name, cells in _attacks(cls, home, paths["classmate"], listener.port, listener.udp_port,
+                                    os.getpid()).items():
             paths[name] = write_notebook(cls / f"01_{name}.ipynb", cells)
         before = _snapshot(cls, home)
         out = out_dir / "grades.csv"
@@ -275,7 +297,7 @@ def test_honest_submissions_keep_full_marks(attacked):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("attack", ["write_classmate", "plant_notebook", "teacher_home",
-                                    "read_classmate", "tcp", "ancestors"])
+                                    "read_classmate", "network", "ancestors"])
 def test_each_attack_is_stopped_inside_the_kernel(attacked, attack):
     row = attacked["rows"][attack]["01.epsilon_greedy"]
     assert row["status"] == "passed", f"{attack} got through: {row}"

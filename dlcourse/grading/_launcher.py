@@ -62,6 +62,12 @@ def _confine(workdir: str) -> None:
     import tempfile
 
     tempfile.tempdir = tmp
+    # IPython's first start copies a README with shutil.copy (a chmod, which the confined
+    # kernel may not do): create its profile folder now
+    from IPython.core.profiledir import ProfileDir
+
+    os.makedirs(os.environ["IPYTHONDIR"], exist_ok=True)
+    ProfileDir.create_profile_dir_by_name(os.environ["IPYTHONDIR"], "default")
     sandbox = _load_sandbox()
     try:
         sandbox.confine([workdir], sandbox.python_read_dirs(), deny=deny,
@@ -79,6 +85,11 @@ if __name__ == "__main__":
     sys.argv = [sys.argv[0]] + sys.argv[2:]
     if sys.path and sys.path[0] == _HERE:
         sys.path.pop(0)  # do not let this folder shadow modules (e.g. 'spec')
+    import warnings
+
+    # ipykernel's pipe for the output of forked processes needs TCP, which the kernel may not
+    # open: that output is lost (documented in guides/teacher.md), no need to say it per kernel
+    warnings.filterwarnings("ignore", message="Couldn't bind IOPub Pipe")
     from ipykernel import kernelapp
 
     kernelapp.launch_new_instance()

@@ -14,11 +14,16 @@ What :func:`confine` enforces, as far as the running kernel's Landlock ABI allow
   to the grader are Unix sockets in its folder);
 - signals and abstract Unix sockets (ABI 6+, Linux 6.12): no signal to, and no abstract
   socket of, a process outside the confined kernel; ``ptrace`` of outside processes is
-  denied from ABI 1 on.
+  denied from ABI 1 on;
+- with a seccomp filter (x86-64 and arm64), what Landlock cannot restrict: no UDP or raw
+  socket, no chmod, chown, utime or setxattr on any path; and every capability is dropped.
 
 :func:`describe` says, in one line, what this machine enforces and what it lacks.
 :func:`kill_tree` ends every descendant of a process (with :func:`become_subreaper`, also those
 that called ``setsid()`` or double-forked).
+
+One module of about 350 lines on purpose: the launcher loads this one file by its path before
+the kernel imports anything, so it cannot be split into a package that imports its parts.
 """
 from __future__ import annotations
 
@@ -39,6 +44,7 @@ _PR_SET_NO_NEW_PRIVS = 38
 _PR_SET_CHILD_SUBREAPER = 36
 _PR_CAPBSET_DROP, _PR_CAP_AMBIENT, _PR_CAP_AMBIENT_CLEAR_ALL = 24, 47, 4
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
+_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER = 22, 2
 
 # LANDLOCK_ACCESS_FS_*
 EXECUTE, WRITE_FILE, READ_FILE, READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
@@ -88,7 +94,8 @@ def abi_version() -> int:
 def features(abi: int | None = None) -> dict:
     """Which rules this ABI can enforce: files, tcp, signals (and abstract Unix sockets)."""
     abi = abi_version() if abi is None else abi
-    return {"abi": abi, "files": abi >= 1, "tcp": abi >= 4, "signals": abi >= 6}
+    return {"abi": abi, "files": abi >= 1, "tcp": abi >= 4, "signals": abi >= 6,
+            "filter": _ARCH is not None}
 
 
 def describe(abi: int | None = None) -> str:
@@ -99,16 +106,23 @@ def describe(abi: int | None = None) -> str:
                 "submissions run with your rights and can read, write and connect anywhere "
                 "you can. Grade untrusted notebooks on a machine with Linux 6.12 or later.")
     missing = []
+    if f["abi"] < 3:
+        missing.append("no truncation rule (Linux 6.2+): a submission can empty any file you "
+                       "can write")
     if not f["tcp"]:
         missing.append("no network rules (Linux 6.7+): submissions can open TCP connections")
     if not f["signals"]:
         missing.append("no signal scoping (Linux 6.12+): a submission can signal or kill the "
                        "grader and other processes of yours")
+    if not f["filter"]:
+        missing.append("no system-call filter for this processor: submissions can send UDP "
+                       "and change the modes and times of your files")
     head = (f"Confinement: Landlock ABI {f['abi']}: each kernel writes only in its own "
             "temporary folder, reads only Python and its packages")
     if missing:
         return head + "; MISSING: " + "; ".join(missing) + "."
-    return head + ", opens no TCP connection, signals nothing outside itself."
+    return head + (", opens no TCP connection, sends no UDP, changes no file's mode or times, "
+                   "signals nothing outside itself.")
 
 
 def python_read_dirs() -> list[str]:
@@ -190,6 +204,8 @@ def confine(write_dirs, read_dirs, write_files=("/dev/null",), deny=(), list_dir
             raise SandboxError(f"prctl(NO_NEW_PRIVS): {os.strerror(ctypes.get_errno())}")
         if libc.syscall(_SYS_RESTRICT, ctypes.c_int(rfd), ctypes.c_uint32(0)) != 0:
             raise SandboxError(f"landlock_restrict_self: {os.strerror(ctypes.get_errno())}")
+        if f["filter"]:
+            _install_filter(libc)
     finally:
         os.close(rfd)
     return {**f, "dropped": dropped}
@@ -206,6 +222,57 @@ def _drop_capabilities(libc) -> None:
     data = (ctypes.c_uint32 * 6)()  # effective, permitted, inheritable: all empty
     if libc.capset(header, data) != 0:
         raise SandboxError(f"capset: {os.strerror(ctypes.get_errno())}")
+
+
+# --------------------------------------------------------------------------- seccomp
+# What Landlock leaves open (its documented limits): UDP and raw sockets, and chmod, chown,
+# utime and setxattr on any file the process can name. A seccomp filter answers EACCES to
+# socket(AF_INET/AF_INET6/AF_PACKET) and EPERM to the path-based metadata calls, io_uring
+# (which could open sockets past the filter) and any system call of a foreign ABI (x32, i386).
+_AUDIT_ARCH = {"x86_64": 0xC000003E, "aarch64": 0xC00000B7}
+_ARCH = os.uname().machine if os.uname().machine in _AUDIT_ARCH else None
+_NR_SOCKET = {"x86_64": 41, "aarch64": 198}
+_NR_DENY = {  # chmod, fchmodat(2), chown, lchown, fchownat, utime(s), futimesat, utimensat,
+    # setxattr, lsetxattr, removexattr, lremovexattr, setxattrat, removexattrat, io_uring_setup
+    "x86_64": (90, 268, 452, 92, 94, 260, 132, 235, 261, 280, 188, 189, 197, 198, 463, 466, 425),
+    "aarch64": (53, 452, 54, 88, 5, 6, 14, 15, 463, 466, 425),
+}
+_AF_DENY = (2, 10, 17)  # AF_INET, AF_INET6, AF_PACKET
+_RET_ALLOW, _RET_ERRNO = 0x7FFF0000, 0x00050000
+_LD_ABS, _JEQ, _JGE, _RET = 0x20, 0x15, 0x35, 0x06
+
+
+class _SockFilter(ctypes.Structure):
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
+                ("k", ctypes.c_uint32)]
+
+
+class _SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.POINTER(_SockFilter))]
+
+
+def _filter_program(arch: str) -> list[tuple]:
+    """The BPF program as (code, jump-if-true label, jump-if-false label, k) rows."""
+    prog = [(_LD_ABS, None, None, 4),                       # seccomp_data.arch
+            (_JEQ, None, "eperm", _AUDIT_ARCH[arch]), (_LD_ABS, None, None, 0)]  # .nr
+    if arch == "x86_64":
+        prog.append((_JGE, "eperm", None, 0x40000000))       # the x32 ABI
+    prog += [(_JEQ, "eperm", None, nr) for nr in _NR_DENY[arch]]
+    prog += [(_JEQ, None, "allow", _NR_SOCKET[arch]), (_LD_ABS, None, None, 16)]  # args[0]
+    prog += [(_JEQ, "eacces", None, af) for af in _AF_DENY]
+    labels = {"allow": len(prog), "eperm": len(prog) + 1, "eacces": len(prog) + 2}
+    prog += [(_RET, None, None, _RET_ALLOW), (_RET, None, None, _RET_ERRNO | errno.EPERM),
+             (_RET, None, None, _RET_ERRNO | errno.EACCES)]
+    return [(code, labels[jt] - i - 1 if jt else 0, labels[jf] - i - 1 if jf else 0, k)
+            for i, (code, jt, jf, k) in enumerate(prog)]
+
+
+def _install_filter(libc) -> None:
+    rows = _filter_program(_ARCH)
+    arr = (_SockFilter * len(rows))(*[_SockFilter(*r) for r in rows])
+    prog = _SockFprog(len(rows), arr)
+    if libc.prctl(_PR_SET_SECCOMP, _SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0) != 0:
+        raise SandboxError(f"seccomp: {os.strerror(ctypes.get_errno())}")
 
 
 # --------------------------------------------------------------------------- processes

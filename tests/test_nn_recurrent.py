@@ -1,4 +1,5 @@
-"""dlcourse.nn.RNNCell and LSTMCell: forward and backward (one step and through time) vs torch."""
+"""dlcourse.nn.RNNCell, LSTMCell and GRUCell: forward and backward (one step and through time)
+vs torch."""
 import numpy as np
 import pytest
 import torch
@@ -13,7 +14,8 @@ def x_of(*shape, seed=1):
 
 def test_parameter_names_shapes_and_order_match_torch():
     for ours, theirs in [(nn.RNNCell(3, 5, seed=0), torch.nn.RNNCell(3, 5)),
-                         (nn.LSTMCell(3, 5, seed=0), torch.nn.LSTMCell(3, 5))]:
+                         (nn.LSTMCell(3, 5, seed=0), torch.nn.LSTMCell(3, 5)),
+                         (nn.GRUCell(3, 5, seed=0), torch.nn.GRUCell(3, 5))]:
         assert [(n, p.shape) for n, p in ours.named_parameters()] == \
                [(n, tuple(p.shape)) for n, p in theirs.named_parameters()]
         k = 1 / np.sqrt(5)
@@ -66,6 +68,34 @@ def test_rnn_cell_through_time_matches_torch():
 
 def test_lstm_cell_through_time_matches_torch():
     _unroll(nn.LSTMCell(3, 5, seed=0), torch.nn.LSTMCell(3, 5), lstm=True)
+
+
+def test_gru_cell_through_time_matches_torch():
+    _unroll(nn.GRUCell(3, 5, seed=0), torch.nn.GRUCell(3, 5))
+
+
+def test_gru_cell_without_bias_matches_torch():
+    _unroll(nn.GRUCell(3, 5, bias=False, seed=0), torch.nn.GRUCell(3, 5, bias=False))
+
+
+def test_gru_cell_numerical_gradient():
+    cell = nn.GRUCell(2, 3, seed=0)
+    x, h, G = x_of(4, 2), x_of(4, 3, seed=2), x_of(4, 3, seed=4)
+    cell.zero_grad()
+    cell(x, h)
+    dx, dh = cell.backward(G)
+    cell.eval()
+    f = lambda a, b: float((cell(a, b) * G).sum())
+    assert_close(dx, numerical_gradient(lambda a: f(a, h), x))
+    assert_close(dh, numerical_gradient(lambda b: f(x, b), h))
+    for p in cell.parameters():
+        def g(values, p=p):
+            old, p.data = p.data, values
+            try:
+                return f(x, h)
+            finally:
+                p.data = old
+        assert_close(p.grad, numerical_gradient(g, p.data.copy()))
 
 
 def test_rnn_cell_default_state_and_numerical_gradient():

@@ -11,17 +11,17 @@ every layer can be checked against torch on the same numbers::
 
 Modules: ``module`` (Parameter, Module, Sequential), ``layers`` (Linear, activations,
 Flatten, Dropout, BatchNorm1d), ``conv`` (Conv2d, MaxPool2d), ``recurrent`` (RNNCell,
-LSTMCell), ``loss`` (MSELoss, CrossEntropyLoss), ``init`` (initialisers).
+LSTMCell, GRUCell), ``loss`` (MSELoss, CrossEntropyLoss), ``init`` (initialisers).
 """
 from . import init
 from .conv import Conv2d, MaxPool2d
 from .layers import BatchNorm1d, Dropout, Flatten, LeakyReLU, Linear, ReLU, Sigmoid, Tanh
 from .loss import CrossEntropyLoss, MSELoss
 from .module import Module, Parameter, Sequential
-from .recurrent import LSTMCell, RNNCell
+from .recurrent import GRUCell, LSTMCell, RNNCell
 
 __all__ = [
     "Parameter", "Module", "Sequential", "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
-    "Flatten", "Dropout", "BatchNorm1d", "Conv2d", "MaxPool2d", "RNNCell", "LSTMCell",
+    "Flatten", "Dropout", "BatchNorm1d", "Conv2d", "MaxPool2d", "RNNCell", "LSTMCell", "GRUCell",
     "MSELoss", "CrossEntropyLoss", "init",
 ]

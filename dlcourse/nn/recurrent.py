@@ -1,8 +1,10 @@
-r"""One time step of a recurrent network: :class:`RNNCell` and :class:`LSTMCell` (chapter 11).
+r"""One time step of a recurrent network: :class:`RNNCell`, :class:`LSTMCell`, :class:`GRUCell`
+(chapter 11).
 
-Both use torch's parameter names and layout (``weight_ih`` ``(G*H, I)``, ``weight_hh``
+All use torch's parameter names and layout (``weight_ih`` ``(G*H, I)``, ``weight_hh``
 ``(G*H, H)``, ``bias_ih``, ``bias_hh``; ``G`` = 1 for the RNN, 4 for the LSTM with the gates in
-torch's order input, forget, cell, output), so weights copy across one to one.
+torch's order input, forget, cell, output, 3 for the GRU in the order reset, update, new), so
+weights copy across one to one.
 
 Backward through time: in training mode each ``forward`` pushes what its backward needs onto a
 stack, and each ``backward`` pops the most recent step. Unroll ``T`` steps forward, then call
@@ -18,7 +20,7 @@ from ..functional import sigmoid as _sigmoid
 from .layers import _array
 from .module import Module, Parameter, as_rng
 
-__all__ = ["RNNCell", "LSTMCell"]
+__all__ = ["RNNCell", "LSTMCell", "GRUCell"]
 
 
 class _Cell(Module):
@@ -152,3 +154,53 @@ class LSTMCell(_Cell):
                              dh_new * tc * o * (1 - o)], axis=1)  # output gate; (N, 4H)
         dx, dh = self._affine_backward(dz, x, h)
         return dx, (dh, dc * f)
+
+
+class GRUCell(_Cell):
+    r"""Gated recurrent unit, torch's variant: the reset gate multiplies ``h W_hn^T + b_hn``.
+
+    .. math:: r, z = \sigma(\cdot),\quad n = \tanh(x W_{in}^\top + b_{in} + r (h W_{hn}^\top + b_{hn})),
+              \quad h' = (1 - z)\, n + z\, h
+
+    ``z`` is the share of the old state kept. ``forward(x, h=None)`` returns ``h'`` (``h``
+    defaults to zeros); ``backward(dh')`` returns ``(dx, dh)``. Shape: ``x (N, input_size)``,
+    ``h (N, hidden_size)``. Torch: ``torch.nn.GRUCell`` (Cho et al., 2014). Chapter 11.
+    """
+
+    gates = 3
+
+    def __init__(self, input_size: int, hidden_size: int, bias: bool = True, *,
+                 rng: np.random.Generator | None = None, seed: int | None = None) -> None:
+        super().__init__(input_size, hidden_size, bias, rng, seed)
+
+    def forward(self, x, h=None):
+        x, h = self._check(x, h, "h")
+        a = x @ self.weight_ih.data.T  # input part, (N, 3H)
+        b = h @ self.weight_hh.data.T  # hidden part, (N, 3H)
+        if self.bias_ih is not None:
+            a, b = a + self.bias_ih.data, b + self.bias_hh.data
+        a_r, a_z, a_n = np.split(a, 3, axis=1)
+        b_r, b_z, b_n = np.split(b, 3, axis=1)
+        r, z = _sigmoid(a_r + b_r), _sigmoid(a_z + b_z)
+        n = np.tanh(a_n + r * b_n)
+        h_new = (1.0 - z) * n + z * h
+        if self.training:
+            self._steps.append((x, h, r, z, n, b_n))
+        return h_new
+
+    def backward(self, grad_output):
+        x, h, r, z, n, b_n = self._pop()
+        dh_new = _array(grad_output, "GRUCell.backward")
+        if dh_new.shape != h.shape:
+            raise ValueError(f"GRUCell.backward expects a gradient of shape {h.shape}; got {dh_new.shape}")
+        dn = dh_new * (1.0 - z) * (1.0 - n**2)  # through h' and tanh
+        dz = dh_new * (h - n) * z * (1.0 - z)  # through h' and the sigmoid
+        dr = dn * b_n * r * (1.0 - r)
+        da = np.concatenate([dr, dz, dn], axis=1)  # input part, (N, 3H)
+        db = np.concatenate([dr, dz, dn * r], axis=1)  # hidden part: r scales b_n
+        self.weight_ih.grad += da.T @ x
+        self.weight_hh.grad += db.T @ h
+        if self.bias_ih is not None:
+            self.bias_ih.grad += da.sum(axis=0)
+            self.bias_hh.grad += db.sum(axis=0)
+        return da @ self.weight_ih.data, db @ self.weight_hh.data + dh_new * z

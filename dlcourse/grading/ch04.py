@@ -58,6 +58,26 @@ def _bce_cases():
     ]
 
 
+def _kl_cases():
+    rng = np.random.default_rng(44)
+    q = rng.uniform(0.1, 1.0, size=6)
+    return [
+        Case((np.array([0.7, 0.2, 0.1]), np.array([0.5, 0.3, 0.2])), label="three classes"),
+        Case((np.array([0.25, 0.25, 0.25, 0.25]), np.array([0.25, 0.25, 0.25, 0.25])),
+             label="p equal to y: KL = 0"),
+        Case((np.array([0.0, 1.0, 0.0]), np.array([0.2, 0.5, 0.3])),
+             label="a one-hot y (0 log 0?)"),
+        Case((np.array([0.5, 0.0, 0.3, 0.2, 0.0, 0.0]), q / q.sum()),
+             label="six classes, some y_c = 0 (0 log 0?)"),
+    ]
+
+
+def _kl_reference(y, p):
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    pos = y > 0
+    return float(np.sum(y[pos] * np.log(y[pos] / p[pos])))
+
+
 # --- hints (each guarded: a hint must never raise) ----------------------------------------------
 def _safe(pred):
     def when(got, exp, case):
@@ -103,6 +123,23 @@ def _per_class_mean(got, exp, case):
 
 def _rounded_epsilon(got, exp, case):
     return np.isfinite(got) and exp > 100 and 0 < got < 50
+
+
+def _is_nan(got, exp, case):
+    return bool(np.isnan(np.asarray(got, dtype=float)).any())
+
+
+def _kl_reversed(got, exp, case):
+    y, p = case.args
+    if (y == 0).any():
+        return False  # KL(p || y) is infinite here; not this mistake
+    return not np.isclose(exp, _kl_reference(p, y)) and np.isclose(got, _kl_reference(p, y))
+
+
+def _kl_is_cross_entropy(got, exp, case):
+    y, p = case.args
+    ce = float(-np.sum(y * np.log(p)))
+    return not np.isclose(exp, ce) and np.isclose(got, ce)
 
 
 # --- the exercises ------------------------------------------------------------------------------
@@ -167,6 +204,24 @@ EXERCISES = [
         hint=("binary_cross_entropy(p, t) = mean(-(t * log(p) + (1 - t) * log(1 - p))), with p "
               "clipped away from exactly 0 and 1 (e.g. np.clip(p, 1e-12, 1 - 1e-12))."),
         forbidden=("dlcourse.functional.binary_cross_entropy", "torch.nn.functional.binary_cross_entropy"),
+        warnings_fail=True,
+    ),
+    Exercise(
+        id="04.kl_divergence", title="The KL divergence between two distributions",
+        name="kl_divergence", points=1, cases=_kl_cases, reference=_kl_reference,
+        hints=[
+            Hint(_safe(_is_nan), "NaN: where y_c = 0 the term y_c log(y_c / p_c) is "
+                                     "0 * log 0, which NumPy makes NaN. Such terms count as 0: "
+                                     "sum only over the classes with y_c > 0 (a boolean mask)."),
+            Hint(_safe(_kl_reversed), "That is KL(p || y): the arguments are swapped, and KL is "
+                                      "not symmetric. Weight by y: sum of y_c log(y_c / p_c)."),
+            Hint(_safe(_kl_is_cross_entropy), "That is the cross-entropy H(y, p); the KL divergence "
+                                              "is the cross-entropy minus the entropy H(y)."),
+        ],
+        hint="kl_divergence(y, p) = sum over c of y_c * log(y_c / p_c), where terms with y_c = 0 "
+             "count as 0; return one number.",
+        forbidden=("torch.nn.functional.kl_div", "scipy.special.rel_entr", "scipy.special.kl_div",
+                   "scipy.stats.entropy"),
         warnings_fail=True,
     ),
 ]

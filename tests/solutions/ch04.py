@@ -23,6 +23,12 @@ def binary_cross_entropy(p, t):
     p = np.clip(p, 1e-12, 1 - 1e-12)     # keep log away from log(0)
     return -np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))
 ''',
+    "04.kl_divergence": '''
+def kl_divergence(y, p):
+    y, p = np.asarray(y, dtype=float), np.asarray(p, dtype=float)
+    pos = y > 0                      # 0 * log 0 counts as 0
+    return float(np.sum(y[pos] * np.log(y[pos] / p[pos])))
+''',
 }
 
 WRONG = {
@@ -99,5 +105,17 @@ WRONG = {
         ("def binary_cross_entropy(p, t):\n"
          "    p = np.clip(p, 1e-12, 1 - 1e-12)\n"
          "    return np.mean(t * np.log(p) + (1 - t) * np.log(1 - p))\n", "The sign is flipped"),
+    ],
+    "04.kl_divergence": [
+        # the formula as written: 0 * log 0 is NaN (with a warning)
+        ("def kl_divergence(y, p):\n    return np.sum(y * np.log(y / p))\n", "NaN: where y_c = 0"),
+        # the arguments swapped: KL(p || y)
+        ("def kl_divergence(y, p):\n"
+         "    pos = p > 0\n    return np.sum(p[pos] * np.log(p[pos] / y[pos]))\n", "KL(p || y)"),
+        # the cross-entropy, without subtracting the entropy
+        ("def kl_divergence(y, p):\n    return -np.sum(y * np.log(p))\n", "That is the cross-entropy"),
+        # the 0 log 0 terms dropped, but the log base 2
+        ("def kl_divergence(y, p):\n"
+         "    pos = y > 0\n    return np.sum(y[pos] * np.log2(y[pos] / p[pos]))\n"),
     ],
 }

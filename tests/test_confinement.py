@@ -324,3 +324,36 @@ def test_summary_and_log_say_what_is_confined(attacked):
     line = sandbox.describe()
     assert line in attacked["proc"].stdout
     assert attacked["log"].read_text(encoding="utf-8").count(line) == 1
+
+
+@pytest.mark.slow
+def test_an_older_linux_is_named_and_grading_goes_on(tmp_path):
+    """As on Linux 6.2-6.6 (Landlock ABI 3: no network rules, no signal scoping): the summary
+    and the log say what is missing, grading still runs, the seccomp filter still keeps the
+    grader and the processes above it from being killed."""
+    if ABI < 3 or not sandbox.features()["filter"]:
+        pytest.skip(sandbox.describe())
+    cls = tmp_path / "class"
+    cls.mkdir()
+    honest = write_notebook(cls / "01_honest.ipynb", [IMPORTS] + [(SOL[e], e) for e in CH01])
+    victim = write_notebook(cls / "01_victim.ipynb", [IMPORTS])
+    attacks = _attacks(cls, tmp_path, victim, 9, 9, os.getpid())
+    paths = [honest] + [write_notebook(cls / f"01_{n}.ipynb", attacks[n])
+                        for n in ("ancestors", "write_classmate")]
+    out, log = tmp_path / "grades.csv", tmp_path / "log.txt"
+    proc = subprocess.run(
+        [sys.executable, "-m", "dlcourse.grading", *map(str, paths), "--out", str(out),
+         "--jobs", "2", "--timeout", "20", "--log", str(log)],
+        capture_output=True, text=True, timeout=600, cwd=ROOT,
+        env={**os.environ, "DLCOURSE_SANDBOX_MAX_ABI": "3"})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    line = sandbox.describe(3)
+    assert "MISSING" in line and "network" in line and "signal scoping" in line
+    assert line in proc.stdout and log.read_text(encoding="utf-8").count(line) == 1
+    with open(out, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    status = {(Path(r["submission"]).stem, r["exercise"]): r["status"] for r in rows}
+    assert len(rows) == 3 * len(CH01)
+    assert all(status[("01_honest", e)] == "passed" for e in CH01)
+    assert status[("01_ancestors", "01.epsilon_greedy")] == "passed"  # every kill was refused
+    assert status[("01_write_classmate", "01.epsilon_greedy")] == "passed"

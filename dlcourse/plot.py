@@ -28,8 +28,8 @@ COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0
 #: One colour per optimizer, the same in every figure of the course (chapter 8 onwards).
 #: ``loss_curves`` and ``contour_trajectories`` use it for runs named after a method.
 METHOD_COLORS = {
-    "SGD": "#000000", "Momentum": "#E69F00", "Nesterov": "#D55E00", "NAG": "#D55E00",
-    "Adagrad": "#56B4E9", "RMSProp": "#0072B2", "RMSprop": "#0072B2",
+    "SGD": "#000000", "Momentum": "#E69F00", "Nesterov": "#56B4E9", "NAG": "#56B4E9",
+    "Adagrad": "#D55E00", "RMSProp": "#0072B2", "RMSprop": "#0072B2",
     "AdaDelta": "#F0E442", "Adadelta": "#F0E442", "Adam": "#009E73", "NAdam": "#CC79A7",
 }
 

@@ -99,3 +99,19 @@ def test_errors_speak_to_a_learner():
         dl_sched.SequentialLR(opt, [dl_sched.StepLR(opt, 2)], milestones=[3])
     with pytest.raises(ValueError, match="start_factor"):
         dl_sched.LinearLR(opt, start_factor=0.0)
+
+
+def test_the_exercise_reference_is_torchs_warmup_then_cosine():
+    """dlcourse/grading/ch08.py's warmup_cosine_lr gives torch's rate at each of its cases."""
+    from dlcourse.grading.ch08 import _schedule_cases, warmup_cosine_lr
+
+    for case in _schedule_cases():
+        t, lr, warm, total, factor, eta_min = case.args
+        opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=lr)
+        sched = T.SequentialLR(opt, [T.LinearLR(opt, start_factor=factor, total_iters=warm),
+                                     T.CosineAnnealingLR(opt, T_max=total - warm, eta_min=eta_min)],
+                               milestones=[warm])
+        for _ in range(t):
+            opt.step()
+            sched.step()
+        assert warmup_cosine_lr(*case.args) == pytest.approx(sched.get_last_lr()[0], rel=1e-12)

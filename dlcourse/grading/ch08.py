@@ -1,13 +1,16 @@
 """Exercises of chapter 8, Optimizers: one update step of momentum, Nesterov momentum, Adagrad,
-RMSprop and Adam, in torch's conventions. Inputs and answers are plain NumPy arrays and numbers;
+RMSprop and Adam, in torch's conventions, and the learning rate of a warmup + cosine schedule. Inputs and answers are plain NumPy arrays and numbers;
 every step returns new arrays (the learner's function may not rely on changing its inputs)."""
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from dlcourse.grading.spec import Case, Exercise, Hint
 
-__all__ = ["EXERCISES", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "adam_step"]
+__all__ = ["EXERCISES", "momentum_step", "nesterov_step", "adagrad_step", "rmsprop_step", "adam_step",
+           "warmup_cosine_lr"]
 
 
 # --- reference answers (plain NumPy; tests/test_optim.py checks them against dlcourse.optim) ----
@@ -43,6 +46,15 @@ def adam_step(w, grad, m, v, t, lr, beta1, beta2, eps):
     m_hat = m_new / (1 - beta1**t)
     v_hat = v_new / (1 - beta2**t)
     return w - lr * m_hat / (np.sqrt(v_hat) + eps), m_new, v_new
+
+
+def warmup_cosine_lr(t, base_lr, warmup_steps, total_steps, start_factor, eta_min):
+    """The rate at step t of torch's SequentialLR([LinearLR(start_factor, total_iters=warmup_steps),
+    CosineAnnealingLR(T_max=total_steps - warmup_steps, eta_min)], milestones=[warmup_steps])."""
+    if t < warmup_steps:
+        return base_lr * (start_factor + (1 - start_factor) * t / warmup_steps)
+    u = (t - warmup_steps) / (total_steps - warmup_steps)
+    return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * u)) / 2
 
 
 # --- cases --------------------------------------------------------------------------------------
@@ -98,6 +110,17 @@ def _adam_cases():
              label="a (2, 3) weight, t = 100, eps = 0.05"),
         Case((np.array([1.0, 1.0]), np.array([1e-4, -1e-3]), np.zeros(2), np.zeros(2), 1, 0.1, 0.9, 0.999, 1e-3),
              label="tiny gradients, eps = 0.001"),
+    ]
+
+
+def _schedule_cases():
+    return [
+        Case((0, 0.1, 10, 100, 0.01, 0.0), label="t = 0: the first warmup step, 0.1 * 0.01"),
+        Case((5, 0.1, 10, 100, 0.01, 0.0), label="t = 5, half-way through the warmup"),
+        Case((10, 0.1, 10, 100, 0.01, 0.0), label="t = 10: warmup over, the cosine starts at 0.1"),
+        Case((55, 0.1, 10, 100, 0.01, 0.0), label="t = 55: half-way down the cosine"),
+        Case((40, 0.5, 20, 120, 0.1, 0.05), label="t = 40, eta_min = 0.05"),
+        Case((120, 0.5, 20, 120, 0.1, 0.05), label="t = total_steps: the rate is eta_min"),
     ]
 
 
@@ -188,6 +211,23 @@ def _t_off_by_one(got, exp, case):  # bias correction with t + 1 (t counted from
     return _close(got[0], adam_step(w, g, m, v, t + 1, lr, b1, b2, eps)[0])
 
 
+def _cosine_from_zero(got, exp, case):  # the cosine counts from step 0, not from the warmup's end
+    t, lr, w, total, f, eta_min = case.args
+    return t >= w and math.isclose(got, eta_min + (lr - eta_min) * (1 + math.cos(math.pi * t / (total - w))) / 2,
+                                   rel_tol=1e-9)
+
+
+def _no_eta_min(got, exp, case):  # the cosine goes down to 0 whatever eta_min is
+    t, lr, w, total, f, eta_min = case.args
+    return eta_min > 0 and t >= w and math.isclose(
+        got, lr * (1 + math.cos(math.pi * (t - w) / (total - w))) / 2, rel_tol=1e-9)
+
+
+def _warmup_from_zero(got, exp, case):  # warmup from 0 instead of from start_factor * lr
+    t, lr, w, total, f, eta_min = case.args
+    return t < w and math.isclose(got, lr * t / w, rel_tol=1e-9, abs_tol=1e-15)
+
+
 _RETURN_2 = "Return a tuple of two arrays: (new w, new {state})."
 
 EXERCISES = [
@@ -251,5 +291,22 @@ EXERCISES = [
               "v_hat = v/(1-beta2**t); w = w - lr*m_hat/(sqrt(v_hat) + eps); return (w, m, v) with the "
               "UNcorrected m and v."),
         forbidden=("torch.optim.Adam", "dlcourse.optim.Adam", "dlcourse.grading.ch08.adam_step"),
+    ),
+    Exercise(
+        id="08.warmup_cosine_lr", title="A warmup + cosine learning rate at step t",
+        name="warmup_cosine_lr", points=2, cases=_schedule_cases, reference=warmup_cosine_lr,
+        hints=[Hint(_safe(_cosine_from_zero), "The cosine starts where the warmup ends: use the "
+                                              "steps since then, t - warmup_steps, over "
+                                              "total_steps - warmup_steps."),
+               Hint(_safe(_no_eta_min), "The cosine goes down to eta_min, not to 0: "
+                                        "eta_min + (base_lr - eta_min) * (1 + cos(...)) / 2."),
+               Hint(_safe(_warmup_from_zero), "The warmup starts at start_factor * base_lr, not at 0: "
+                                              "base_lr * (start_factor + (1 - start_factor) * t / "
+                                              "warmup_steps).")],
+        hint=("t < warmup_steps: base_lr * (start_factor + (1 - start_factor) * t / warmup_steps); "
+              "else eta_min + (base_lr - eta_min) * (1 + cos(pi * (t - warmup_steps) / "
+              "(total_steps - warmup_steps))) / 2."),
+        forbidden=("torch.optim.lr_scheduler", "dlcourse.optim.lr_scheduler",
+                   "dlcourse.grading.ch08.warmup_cosine_lr"),
     ),
 ]

@@ -34,6 +34,15 @@ def adam_step(w, grad, m, v, t, lr, beta1, beta2, eps):
     w_new = w - lr * m_hat / (np.sqrt(v_hat) + eps)
     return w_new, m_new, v_new
 ''',
+    "08.warmup_cosine_lr": '''
+import math
+
+def warmup_cosine_lr(t, base_lr, warmup_steps, total_steps, start_factor, eta_min):
+    if t < warmup_steps:
+        return base_lr * (start_factor + (1 - start_factor) * t / warmup_steps)
+    progress = (t - warmup_steps) / (total_steps - warmup_steps)
+    return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * progress)) / 2
+''',
 }
 
 # Each WRONG entry is a learner's answer; a tuple (answer, "substring") also names the hint that
@@ -147,5 +156,38 @@ WRONG = {
          "    v = beta2 * v + (1 - beta2) * grad ** 2\n"
          "    m_hat, v_hat = m / (1 - beta1 ** t), v / (1 - beta2 ** t)\n"
          "    return w - lr * m_hat / (np.sqrt(v_hat) + eps), m\n", "Return a tuple of three"),
+    ],
+    "08.warmup_cosine_lr": [
+        # the cosine counts from step 0, not from the end of the warmup
+        ("import math\n"
+         "def warmup_cosine_lr(t, base_lr, warmup_steps, total_steps, start_factor, eta_min):\n"
+         "    if t < warmup_steps:\n"
+         "        return base_lr * (start_factor + (1 - start_factor) * t / warmup_steps)\n"
+         "    progress = t / (total_steps - warmup_steps)\n"
+         "    return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * progress)) / 2\n",
+         "The cosine starts where the warmup ends"),
+        # the cosine ends at 0, whatever eta_min is
+        ("import math\n"
+         "def warmup_cosine_lr(t, base_lr, warmup_steps, total_steps, start_factor, eta_min):\n"
+         "    if t < warmup_steps:\n"
+         "        return base_lr * (start_factor + (1 - start_factor) * t / warmup_steps)\n"
+         "    progress = (t - warmup_steps) / (total_steps - warmup_steps)\n"
+         "    return base_lr * (1 + math.cos(math.pi * progress)) / 2\n",
+         "goes down to eta_min"),
+        # the warmup grows from 0, not from start_factor * base_lr
+        ("import math\n"
+         "def warmup_cosine_lr(t, base_lr, warmup_steps, total_steps, start_factor, eta_min):\n"
+         "    if t < warmup_steps:\n"
+         "        return base_lr * t / warmup_steps\n"
+         "    progress = (t - warmup_steps) / (total_steps - warmup_steps)\n"
+         "    return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * progress)) / 2\n",
+         "The warmup starts at start_factor"),
+        # the warmup reaches the full rate one step late ((t + 1) / warmup_steps, capped)
+        "import math\n"
+        "def warmup_cosine_lr(t, base_lr, warmup_steps, total_steps, start_factor, eta_min):\n"
+        "    if t < warmup_steps:\n"
+        "        return base_lr * (start_factor + (1 - start_factor) * (t + 1) / warmup_steps)\n"
+        "    progress = (t - warmup_steps) / (total_steps - warmup_steps)\n"
+        "    return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * progress)) / 2\n",
     ],
 }

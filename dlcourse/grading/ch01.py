@@ -193,6 +193,11 @@ def _kmeans_cases() -> list[Case]:
         Case((X2, np.array([[0.0, 0.0], [10.0, 10.0], [50.0, 50.0]])),
              label="a centroid with no points (it must stay put)"),
         Case((X3, np.array([[0.0, 0.0], [5.0, 2.0]])), label="a point near the middle"),
+        # Updating the centroids in place (centroids[j] = ...) truncates the means here: the
+        # rules "return a new float array" and "do not change the inputs".
+        Case((np.array([[0.0, 0.0], [3.0, 0.0], [10.0, 0.0], [11.0, 0.0]]),
+              np.array([[0, 0], [9, 0]])),
+             label="integer centroids (return a new float array)"),
     ]
 
 
@@ -205,6 +210,14 @@ def _kmeans_shape(got, exp, case) -> bool:
 
 
 # --------------------------------------------------------------------------- 01.epsilon_greedy
+def _judge_arm(got, exp, case) -> tuple[bool, str]:
+    if isinstance(got, bool) or not isinstance(got, int):
+        return False, f"expected an int (an arm's index); got {type(got).__name__} {got!r}"
+    if got != exp:
+        return False, f"expected arm {exp}, got arm {got}"
+    return True, ""
+
+
 def _epsilon_greedy_reference(q_values, epsilon, u, random_arm):
     if u < epsilon:
         return int(random_arm)
@@ -314,6 +327,7 @@ EXERCISES = [
     Exercise(
         id="01.epsilon_greedy", title="Explore or exploit: an epsilon-greedy choice",
         name="choose_action", points=1, cases=_bandit_cases, reference=_epsilon_greedy_reference,
+        judge=_judge_arm,
         hints=[
             Hint(_explored_instead,
                  "You returned random_arm although u >= epsilon: explore only when u < epsilon "

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from dlcourse import perceptron
-from dlcourse.grading.spec import Case, Exercise, Hint
+from dlcourse.grading.spec import Case, Exercise, Hint, compare
 
 _X1 = np.array([0, 0, 1, 1])
 _X2 = np.array([0, 1, 0, 1])
@@ -62,6 +62,20 @@ def _gate(name: str, fn, truth: str, forbidden: str, extra_hint: str) -> Exercis
     )
 
 
+def _judge_update(got, exp, case):
+    """The pair (new_w, new_b): an array of shape (D,) and one number, with the right values."""
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return False, f"expected the pair (new_w, new_b); got {type(got).__name__}"
+    w, b = got
+    if not isinstance(w, np.ndarray) or w.shape != np.shape(exp[0]):
+        shape = getattr(w, "shape", None)
+        return False, (f"expected new_w as an array of shape {np.shape(exp[0])}; got "
+                       f"{type(w).__name__}" + (f" of shape {shape}" if shape is not None else ""))
+    if isinstance(b, bool) or not isinstance(b, (int, float)):
+        return False, f"expected new_b as one number (a float); got {type(b).__name__}"
+    return compare((w, float(b)), (np.asarray(exp[0]), float(exp[1])))
+
+
 def _fires_at_zero(got, exp, case) -> bool:
     """The answer equals the update made with step(0) = 1 (>= 0), which differs here."""
     w, b, x, y, lr = case.args
@@ -104,7 +118,7 @@ EXERCISES = [
     Exercise(
         id="02.perceptron_update", title="One step of the perceptron learning rule",
         name="perceptron_update", points=3, cases=_update_cases,
-        reference=perceptron.perceptron_update,
+        reference=perceptron.perceptron_update, judge=_judge_update,
         hint="y_hat = 1 if w @ x + b > 0 else 0 (strictly greater); then "
              "w + lr * (y - y_hat) * x and b + lr * (y - y_hat). Return the pair (w, b).",
         hints=[

@@ -134,6 +134,15 @@ WRONG = {
         ("def kmeans_step(X, centroids):\n"
          "    return ((X[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)\n",
          "Return the new centroids"),
+        # the rules "return a new float array, do not change the inputs" broken: updates the
+        # centroids in place (integer centroids truncate the means)
+        "def kmeans_step(X, centroids):\n"
+        "    d = ((X[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)\n"
+        "    a = d.argmin(axis=1)\n"
+        "    for j in range(len(centroids)):\n"
+        "        if np.any(a == j):\n"
+        "            centroids[j] = X[a == j].mean(axis=0)\n"
+        "    return centroids\n",
     ],
     "01.epsilon_greedy": [
         # never explores
@@ -154,5 +163,8 @@ WRONG = {
          "    return int(np.argmin(q_values))\n",
          # (on one case the smallest arm is also random_arm, so that hint shows too)
          ("not of the smallest", "You returned random_arm although")),
+        # the rule "-> int" broken: a float index
+        "def choose_action(q_values, epsilon, u, random_arm):\n"
+        "    return float(random_arm) if u < epsilon else float(np.argmax(q_values))\n",
     ],
 }

@@ -85,6 +85,9 @@ WRONG = {
         # forgot to update the bias
         "def perceptron_update(w, b, x, y, lr):\n    y_hat = 1 if w @ x + b > 0 else 0\n"
         "    return w + lr * (y - y_hat) * x, b\n",
+        # the rule "new_b is a float" broken: the bias comes back as an array of shape (1,)
+        "def perceptron_update(w, b, x, y, lr):\n    y_hat = 1 if w @ x + b > 0 else 0\n"
+        "    return w + lr * (y - y_hat) * x, np.array([b + lr * (y - y_hat)])\n",
         # updates even when right
         "def perceptron_update(w, b, x, y, lr):\n    return w + lr * y * x, b + lr * y\n",
     ],

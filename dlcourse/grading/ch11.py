@@ -1,12 +1,14 @@
 """Exercises of chapter 11, Recurrent networks: an RNN cell, an LSTM cell (torch's layout and gate
-order), the shapes torch.nn.RNN returns, and unrolling a cell over a sequence. Plain NumPy data."""
+order), the shapes torch.nn.RNN returns, unrolling a cell over a sequence, a GRU cell, and scaled
+dot-product attention with a causal mask. Plain NumPy data."""
 from __future__ import annotations
 
 import numpy as np
 
 from dlcourse.grading.spec import Case, Exercise, Hint
 
-__all__ = ["EXERCISES", "rnn_cell_forward", "lstm_cell_forward", "rnn_output_shape", "rnn_unroll"]
+__all__ = ["EXERCISES", "rnn_cell_forward", "lstm_cell_forward", "rnn_output_shape", "rnn_unroll",
+           "gru_cell_forward", "attention"]
 
 
 # --- reference answers --------------------------------------------------------------------------
@@ -52,6 +54,41 @@ def rnn_unroll(xs, h0, W_ih, W_hh, b_ih, b_hh):
     return np.stack(states)
 
 
+def gru_cell_forward(x, h, W_ih, W_hh, b_ih, b_hh, *, order=(0, 1, 2), reset_after=True):
+    r"""One step of torch.nn.GRUCell (blocks r, z, n): h' = (1 - z) n + z h.
+
+    ``order`` and ``reset_after=False`` give the usual slips (the hints use them).
+    """
+    x, h = np.asarray(x, float), np.asarray(h, float)
+    a = np.split(x @ np.asarray(W_ih).T + b_ih, 3, axis=1)
+    b = np.split(h @ np.asarray(W_hh).T + b_hh, 3, axis=1)
+    (a_r, a_z, a_n), (b_r, b_z, b_n) = [a[k] for k in order], [b[k] for k in order]
+    r, z = _sigmoid(a_r + b_r), _sigmoid(a_z + b_z)
+    if reset_after:
+        n = np.tanh(a_n + r * b_n)
+    else:  # the paper's variant: reset h before the product
+        W_hn = np.split(np.asarray(W_hh), 3, axis=0)[order[2]]
+        b_hn = np.split(np.asarray(b_hh), 3)[order[2]]
+        n = np.tanh(a_n + (r * h) @ W_hn.T + b_hn)
+    return (1.0 - z) * n + z * h
+
+
+def attention(Q, K, V, causal=False, *, scale=True, hide="later", axis=-1):
+    r"""Scaled dot-product attention, softmax(Q K^T / sqrt(d)) V, with an optional causal mask.
+
+    ``scale``, ``hide`` and ``axis`` give the usual slips (the hints use them).
+    """
+    Q, K, V = (np.asarray(a, float) for a in (Q, K, V))
+    scores = Q @ K.T / (np.sqrt(Q.shape[-1]) if scale else 1.0)  # (T, S)
+    if causal and hide:
+        k = 1 if hide == "later" else -1
+        hidden = np.triu(np.ones(scores.shape, bool), k=1) if k == 1 else np.tril(np.ones(scores.shape, bool), k=-1)
+        scores = np.where(hidden, -np.inf, scores)
+    scores = scores - scores.max(axis=axis, keepdims=True)
+    w = np.exp(scores)
+    return (w / w.sum(axis=axis, keepdims=True)) @ V
+
+
 # --- cases --------------------------------------------------------------------------------------
 def _rnn_weights(rng, i, hid, gates=1, scale=0.5):
     return (scale * rng.normal(size=(gates * hid, i)), scale * rng.normal(size=(gates * hid, hid)),
@@ -91,6 +128,27 @@ def _unroll_cases():
         out.append(Case((rng.normal(size=(t, n, i)), rng.normal(size=(n, hid))) + _rnn_weights(rng, i, hid),
                         label=lab))
     return out
+
+
+def _gru_cases():
+    rng = np.random.default_rng(23)
+    out = []
+    for n, i, hid, lab in [(1, 2, 2, "N=1, I=H=2"), (3, 4, 3, "N=3, I=4, H=3"), (2, 3, 5, "N=2, I=3, H=5")]:
+        out.append(Case((rng.normal(size=(n, i)), rng.normal(size=(n, hid)))
+                        + _rnn_weights(rng, i, hid, gates=3, scale=0.8), label=lab))
+    return out
+
+
+def _attention_cases():
+    rng = np.random.default_rng(24)
+    q = lambda *s: rng.normal(size=s)
+    return [
+        Case((q(3, 2), q(3, 2), q(3, 2)), label="T=3, d=2, no mask"),
+        Case((q(2, 4), q(5, 4), q(5, 3)), label="2 queries, 5 keys and values (d_v=3), no mask"),
+        Case((q(4, 4), q(4, 4), q(4, 2)), {"causal": True}, label="T=4, causal"),
+        Case((q(6, 3), q(6, 3), q(6, 3)), {"causal": True}, label="T=6, causal"),
+        Case((40 * q(3, 4), 40 * q(3, 4), q(3, 2)), label="large scores (overflow?)"),
+    ]
 
 
 # --- hints (guarded: a hint never raises) -------------------------------------------------------
@@ -167,6 +225,34 @@ def _h_not_carried(got, exp, case):
     return np.allclose(got, np.stack([rnn_cell_forward(x, h0, *w) for x in xs]))
 
 
+def _z_swapped(got, exp, case):
+    x, h, W_ih, W_hh, b_ih, b_hh = case.args
+    a = np.split(x @ W_ih.T + b_ih, 3, axis=1)
+    b = np.split(h @ W_hh.T + b_hh, 3, axis=1)
+    r, z = _sigmoid(a[0] + b[0]), _sigmoid(a[1] + b[1])
+    n = np.tanh(a[2] + r * b[2])
+    return np.allclose(got, z * n + (1 - z) * h)
+
+
+def _gru_reset_before(got, exp, case):
+    return np.allclose(got, gru_cell_forward(*case.args, reset_after=False))
+
+
+def _gru_order(got, exp, case):
+    return np.allclose(got, gru_cell_forward(*case.args, order=(1, 0, 2)))
+
+
+def _nan(got, exp, case):
+    return np.isnan(np.asarray(got, dtype=float)).any()
+
+
+def _attn_variant(**slip):
+    def when(got, exp, case):
+        alt = attention(*case.args, **case.kwargs, **slip)
+        return np.shape(got) == np.shape(exp) and not np.allclose(alt, exp) and np.allclose(got, alt)
+    return when
+
+
 EXERCISES = [
     Exercise(
         id="11.rnn_cell_forward", title="One step of an RNN cell", name="rnn_cell_forward",
@@ -211,5 +297,38 @@ EXERCISES = [
         hint="h = h0; for each x_t in xs: h = tanh(x_t @ W_ih.T + b_ih + h @ W_hh.T + b_hh); "
              "collect each h and np.stack them into (T, N, H).",
         forbidden=("torch.nn.RNN", "dlcourse.grading.ch11.rnn_unroll"),
+    ),
+    Exercise(
+        id="11.gru_cell_forward", title="One step of a GRU cell", name="gru_cell_forward",
+        points=3, cases=_gru_cases, reference=gru_cell_forward,
+        hints=[Hint(_safe(_z_swapped), "z is the share of the OLD state that is kept: "
+                                       "h_new = (1 - z) * n + z * h."),
+               Hint(_safe(_gru_reset_before), "torch multiplies r with (h @ W_hn.T + b_hn), after the "
+                                              "product and with its bias, not with h before it."),
+               Hint(_safe(_gru_order), "Check the block order: torch stacks the rows of W_ih and "
+                                       "W_hh as reset, update, new (r, z, n).")],
+        hint="r, z = sigmoid of the r and z blocks of x @ W_ih.T + b_ih + h @ W_hh.T + b_hh; "
+             "n = tanh(x_n + r * h_n); h_new = (1 - z) * n + z * h.",
+        forbidden=("torch.nn.GRUCell", "dlcourse.nn.GRUCell", "dlcourse.grading.ch11.gru_cell_forward"),
+    ),
+    Exercise(
+        id="11.attention", title="Scaled dot-product attention with a causal mask", name="attention",
+        points=3, cases=_attention_cases, reference=attention,
+        hints=[Hint(_safe(_nan), "NaN appeared: large scores overflow np.exp. Subtract each row's "
+                                 "maximum score before the exponential (the softmax does not change)."),
+               Hint(_safe(_attn_variant(scale=False)), "Divide the scores Q @ K.T by sqrt(d), d the "
+                                                       "size of a query."),
+               Hint(_safe(_attn_variant(hide=None)), "With causal=True, position i may only see "
+                                                     "positions j <= i: set the scores of j > i to -inf."),
+               Hint(_safe(_attn_variant(hide="earlier")), "The mask hides LATER positions: row i keeps "
+                                                          "the columns j <= i (np.triu(..., k=1) marks "
+                                                          "the hidden ones)."),
+               Hint(_safe(_attn_variant(axis=0)), "Take the softmax along each row (axis=-1): the "
+                                                  "weights of one query sum to 1.")],
+        hint="scores = Q @ K.T / sqrt(d); with causal, scores[j > i] = -inf; "
+             "weights = row-wise softmax (subtract the row max); return weights @ V.",
+        forbidden=("torch.nn.functional.scaled_dot_product_attention", "torch.softmax",
+                   "scipy.special.softmax", "dlcourse.functional.softmax",
+                   "dlcourse.grading.ch11.attention"),
     ),
 ]

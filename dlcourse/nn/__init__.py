@@ -10,7 +10,7 @@ every layer can be checked against torch on the same numbers::
     model.backward(loss_fn.backward())   # fills every Parameter.grad
 
 Modules: ``module`` (Parameter, Module, Sequential), ``layers`` (Linear, activations,
-Flatten, Dropout, BatchNorm1d), ``conv`` (Conv2d, MaxPool2d), ``recurrent`` (RNNCell,
+Flatten, Dropout, BatchNorm1d), ``norm`` (LayerNorm), ``conv`` (Conv2d, MaxPool2d), ``recurrent`` (RNNCell,
 LSTMCell, GRUCell), ``loss`` (MSELoss, CrossEntropyLoss), ``init`` (initialisers).
 """
 from . import init
@@ -18,10 +18,11 @@ from .conv import Conv2d, MaxPool2d
 from .layers import BatchNorm1d, Dropout, Flatten, LeakyReLU, Linear, ReLU, Sigmoid, Tanh
 from .loss import CrossEntropyLoss, MSELoss
 from .module import Module, Parameter, Sequential
+from .norm import LayerNorm
 from .recurrent import GRUCell, LSTMCell, RNNCell
 
 __all__ = [
     "Parameter", "Module", "Sequential", "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
-    "Flatten", "Dropout", "BatchNorm1d", "Conv2d", "MaxPool2d", "RNNCell", "LSTMCell", "GRUCell",
+    "Flatten", "Dropout", "BatchNorm1d", "LayerNorm", "Conv2d", "MaxPool2d", "RNNCell", "LSTMCell", "GRUCell",
     "MSELoss", "CrossEntropyLoss", "init",
 ]

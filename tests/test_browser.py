@@ -294,3 +294,166 @@ def test_widget_sliders_move_on_the_static_site(driver, base_url, site):
             player.find_element("css selector", "button").click()  # pause again
             assert played != stepped, f"{page}: the figure did not change after a click on play"
         _assert_quiet_console(driver, page, "while its moving figures play")
+
+
+# --- layout: what a reader sees at a 1280 px window (issue 11) ---------------------------------
+MAX_LINE = 80  # characters of a code or output line; the code box shows about 78
+MIN_COLUMN_GAP_EM = 0.5  # the least space between the texts of two neighbouring table cells
+
+LAYOUT = """
+const art = document.querySelector('article.bd-article') || document.body;
+const out = {tex: [], lines: [], math: [], figures: [], tables: []};
+const short = s => s.replace(/\\s+/g, ' ').trim().slice(0, 70);
+
+// 1. TeX left in prose: text outside math, code, scripts and widgets that holds "$" or "\\name".
+const SKIP = 'pre, code, kbd, samp, script, style, textarea, .math, mjx-container, '
+           + '.jupyter-widgets, .widget-subarea, .headerlink';
+const walker = document.createTreeWalker(art, NodeFilter.SHOW_TEXT);
+for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+  const text = n.textContent;
+  if (!/[$]|\\\\[A-Za-z]{2,}/.test(text) || n.parentElement.closest(SKIP)) continue;
+  const m = text.match(/[$]|\\\\[A-Za-z]{2,}/);
+  out.tex.push(short(text.slice(Math.max(0, m.index - 35), m.index + 35)));
+}
+
+// 2. Code and output lines longer than the code box can show.
+art.querySelectorAll('pre').forEach(pre => {
+  if (pre.closest('.jupyter-widgets')) return;
+  const where = pre.closest('.cell_output') ? 'output' : 'code';
+  pre.textContent.split('\\n').forEach(line => {
+    if (line.length > %(max_line)d) out.lines.push([where, line.length, short(line)]);
+  });
+});
+
+// 3. Display math wider than its column (the theme may put it in a scrolling box: measure the
+//    formula itself, MathJax's <mjx-math>, against the width of the block that holds it).
+art.querySelectorAll('mjx-container[display="true"]').forEach(c => {
+  const math = c.querySelector('mjx-math');
+  if (!math) return;
+  const box = c.closest('div.math, .math') || c.parentElement;
+  const style = getComputedStyle(box);
+  const column = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  const width = math.getBoundingClientRect().width;
+  if (width > column + 1) {
+    const tex = (c.closest('.math') || c).getAttribute('data-tex') || '';
+    const alt = c.querySelector('mjx-assistive-mml') ? '' : tex;
+    out.math.push([Math.round(width), Math.round(column), short(alt || box.textContent)]);
+  }
+});
+
+// 4. Figures: every image a cell outputs sits in a <figure> with a caption and has alt text.
+art.querySelectorAll('.cell_output img').forEach(img => {
+  if (img.id.startsWith('_anim_img') || img.closest('.jupyter-widgets')) return;
+  const src = (img.getAttribute('src') || '').slice(-50);
+  const fig = img.closest('figure');
+  const caption = fig && fig.querySelector('figcaption .caption-text, figcaption');
+  if (!caption || !caption.textContent.trim()) out.figures.push('no caption: ' + src);
+  const alt = (img.getAttribute('alt') || '').trim();
+  if (!alt || /\\.(png|svg|jpe?g|gif)$/i.test(alt)) out.figures.push('no alt text: ' + src);
+});
+
+// 5. Tables whose columns run together: the texts of two neighbouring cells nearly touch.
+//    A cell's ink: its text nodes and typeset formulas (not MathJax's hidden MathML copy).
+function ink(cell) {
+  let left = Infinity, right = -Infinity;
+  const take = r => { if (r.width > 0) { left = Math.min(left, r.left); right = Math.max(right, r.right); } };
+  const range = document.createRange();
+  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+    acceptNode(n) {
+      if (n.nodeType === Node.TEXT_NODE) {
+        if (n.textContent.trim()) { range.selectNodeContents(n); take(range.getBoundingClientRect()); }
+        return NodeFilter.FILTER_SKIP;
+      }
+      if (n.tagName === 'MJX-ASSISTIVE-MML') return NodeFilter.FILTER_REJECT;
+      if (n.tagName === 'MJX-MATH') { take(n.getBoundingClientRect()); return NodeFilter.FILTER_REJECT; }
+      return NodeFilter.FILTER_SKIP;
+    }});
+  while (walker.nextNode()) {}
+  return {left, right};
+}
+art.querySelectorAll('table').forEach(table => {
+  const em = parseFloat(getComputedStyle(table).fontSize);
+  let worst = null;
+  table.querySelectorAll('tr').forEach(tr => {
+    const cells = Array.from(tr.children).filter(c => c.textContent.trim());
+    for (let i = 0; i + 1 < cells.length; i++) {
+      const gap = ink(cells[i + 1]).left - ink(cells[i]).right;
+      if (!worst || gap < worst.gap)
+        worst = {gap, text: short(cells[i].textContent) + ' | ' + short(cells[i + 1].textContent)};
+    }
+  });
+  if (worst && worst.gap < %(min_gap)s * em)
+    out.tables.push([Math.round(worst.gap * 10) / 10, worst.text]);
+});
+// 6. Widget labels and readouts cut short ("temperat..."): the text is wider than its box.
+out.labels = [];
+art.querySelectorAll('.jupyter-widgets .widget-label, .jupyter-widgets .widget-readout, '
+                     + '.jupyter-widgets .widget-label-basic').forEach(el => {
+  if (el.offsetParent && el.scrollWidth > el.clientWidth + 1)
+    out.labels.push([el.textContent.trim(), el.scrollWidth, el.clientWidth]);
+});
+return out;
+""" % {"max_line": MAX_LINE, "min_gap": MIN_COLUMN_GAP_EM}
+
+_LAYOUTS: dict[str, dict] = {}
+
+
+def _layout(drv, base_url: str, name: str) -> dict:
+    """What the LAYOUT script measures on a page (each page is opened once for all checks)."""
+    if name not in _LAYOUTS:
+        _open(drv, base_url, f"{name}.html")
+        _LAYOUTS[name] = drv.execute_script(LAYOUT)
+    return _LAYOUTS[name]
+
+
+def _listing(items: list, show: int = 8) -> str:
+    more = f"\n  ... and {len(items) - show} more" if len(items) > show else ""
+    return "\n".join(f"  {item}" for item in items[:show]) + more
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_tex_left_in_the_prose(driver, base_url, name):
+    """No stray "$" and no TeX command (\\frac, \\sigma, ...) outside math and code."""
+    tex = _layout(driver, base_url, name)["tex"]
+    assert not tex, (f"{name}: {len(tex)} pieces of prose show raw TeX (display math inside a "
+                     "paragraph? give $$ ... $$ a blank line before and after):\n" + _listing(tex))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_code_and_output_lines_fit_the_code_box(driver, base_url, name):
+    lines = _layout(driver, base_url, name)["lines"]
+    shown = [f"{where} line of {n} characters: {text}" for where, n, text in lines]
+    assert not lines, (f"{name}: {len(lines)} code or output lines are longer than {MAX_LINE} "
+                       "characters (cut off on the right):\n" + _listing(shown))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_equations_fit_the_column(driver, base_url, name):
+    wide = _layout(driver, base_url, name)["math"]
+    shown = [f"{w} px in a {c} px column: {tex}" for w, c, tex in wide]
+    assert not wide, (f"{name}: {len(wide)} equations are wider than the column at a 1280 px "
+                      "window (split them over lines, e.g. with aligned):\n" + _listing(shown))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_figure_has_a_caption_and_alt_text(driver, base_url, name):
+    figures = _layout(driver, base_url, name)["figures"]
+    assert not figures, (f"{name}: figures without caption or alt text (cell metadata "
+                         "mystnb.figure.caption, mystnb.image.alt):\n" + _listing(figures))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_table_columns_do_not_run_together(driver, base_url, name):
+    tables = _layout(driver, base_url, name)["tables"]
+    shown = [f"{gap} px between '{text}'" for gap, text in tables]
+    assert not tables, (f"{name}: {len(tables)} tables whose neighbouring columns nearly touch "
+                        f"(under {MIN_COLUMN_GAP_EM} em apart; '224 | 3' reads as '2243'):\n"
+                        + _listing(shown))
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_slider_labels_show_whole(driver, base_url, name):
+    cut = _layout(driver, base_url, name)["labels"]
+    shown = [f"'{text}' needs {need} px, has {has} px" for text, need, has in cut]
+    assert not cut, (f"{name}: widget labels cut short (frame_slider gives the description "
+                     "the width it needs):\n" + _listing(shown))

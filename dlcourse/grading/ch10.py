@@ -7,7 +7,7 @@ import numpy as np
 from dlcourse.grading.spec import Case, Exercise, Hint
 
 __all__ = ["EXERCISES", "conv_output_size", "conv2d_forward", "maxpool_forward",
-           "conv_params", "dense_params"]
+           "maxpool_backward", "conv_params", "dense_params"]
 
 
 # --- reference answers (plain NumPy, independent of dlcourse.nn) -------------------------------
@@ -44,6 +44,24 @@ def maxpool_forward(x, k=2, s=None):
         for j in range(wo):
             out[:, :, i, j] = x[:, :, i * s:i * s + k, j * s:j * s + k].max(axis=(2, 3))
     return out
+
+
+def maxpool_backward(x, dout, k=2, *, route="max"):
+    """Gradient of k x k max pooling with stride k: dout goes to each window's maximum.
+
+    ``route`` gives the usual slips the hints recognise: "mean" (average pooling's gradient),
+    "all" (dout copied to every position), "min" (sent to the smallest value).
+    """
+    x, dout = np.asarray(x, dtype=float), np.asarray(dout, dtype=float)
+    n, c, h, w = x.shape
+    blocks = x.reshape(n, c, h // k, k, w // k, k)
+    up = dout[:, :, :, None, :, None]
+    if route == "mean":
+        return np.broadcast_to(up / (k * k), blocks.shape).reshape(x.shape)
+    if route == "all":
+        return np.broadcast_to(up, blocks.shape).reshape(x.shape)
+    pick = blocks.max(axis=(3, 5), keepdims=True) if route == "max" else blocks.min(axis=(3, 5), keepdims=True)
+    return ((blocks == pick) * up).reshape(x.shape)
 
 
 def conv_params(c_in: int, c_out: int, k: int, bias: bool = True) -> int:
@@ -93,6 +111,16 @@ def _pool_cases():
         Case((rng.normal(size=(2, 3, 6, 6)),), {"k": 2}, label="N=2, C=3, 6x6, k=2"),
         Case((rng.normal(size=(1, 2, 7, 7)),), {"k": 3, "s": 2}, label="k=3, s=2 (windows overlap)"),
         Case((rng.normal(size=(1, 1, 5, 5)),), {"k": 2, "s": 1}, label="k=2, s=1"),
+    ]
+
+
+def _pool_backward_cases():
+    rng = np.random.default_rng(12)
+    grid = np.array([[4, 3, 3, 2], [1, 0, 0, 8], [0, 1, 2, 2], [2, 7, 9, 1.0]]).reshape(1, 1, 4, 4)
+    return [
+        Case((grid, np.array([[[[1.0, 2.0], [3.0, 4.0]]]])), label="the 4x4 grid, dout = [[1, 2], [3, 4]]"),
+        Case((rng.normal(size=(2, 3, 4, 6)), rng.normal(size=(2, 3, 2, 3))), label="N=2, C=3, 4x6, k=2"),
+        Case((rng.normal(size=(1, 2, 6, 6)), rng.normal(size=(1, 2, 2, 2))), {"k": 3}, label="k=3"),
     ]
 
 
@@ -148,6 +176,13 @@ def _avg_pool(got, exp, case):
 
 def _shape_mismatch(got, exp, case):
     return np.shape(got) != np.shape(exp)
+
+
+def _route(how):
+    def when(got, exp, case):
+        alt = maxpool_backward(*case.args, **case.kwargs, route=how)
+        return np.shape(got) == np.shape(exp) and np.allclose(got, alt) and not np.allclose(alt, exp)
+    return when
 
 
 def _no_cin(got, exp, case):
@@ -206,6 +241,19 @@ EXERCISES = [
         hint="out[n, c, i, j] = max of x[n, c, i*s : i*s + k, j*s : j*s + k]; s = k when s is None.",
         forbidden=("torch.nn.functional.max_pool2d", "dlcourse.nn.MaxPool2d",
                    "dlcourse.grading.ch10.maxpool_forward"),
+    ),
+    Exercise(
+        id="10.maxpool_backward", title="Max pooling backward pass", name="maxpool_backward",
+        points=2, cases=_pool_backward_cases, reference=maxpool_backward,
+        hints=[Hint(_safe(_route("mean")), "That is average pooling's gradient: max pooling sends the "
+                                           "WHOLE dout of a window to its maximum, not dout / k**2 to all."),
+               Hint(_safe(_route("all")), "Only the position of the window's maximum receives dout; "
+                                          "the other positions get 0."),
+               Hint(_safe(_route("min")), "Route dout to the LARGEST value of each window (the one the "
+                                          "forward pass kept).")],
+        hint="dx = 0 everywhere except at the maximum of each k x k block, which gets that block's dout.",
+        forbidden=("torch.nn.functional.max_pool2d", "dlcourse.nn.MaxPool2d",
+                   "dlcourse.grading.ch10.maxpool_backward"),
     ),
     Exercise(
         id="10.conv_params", title="Counting the parameters of a conv layer", name="conv_params",

@@ -30,6 +30,13 @@ def maxpool_forward(x, k=2, s=None):
             out[:, :, i, j] = x[:, :, i * s:i * s + k, j * s:j * s + k].max(axis=(2, 3))
     return out
 ''',
+    "10.maxpool_backward": '''
+def maxpool_backward(x, dout, k=2):
+    N, C, H, W = x.shape
+    blocks = x.reshape(N, C, H // k, k, W // k, k)          # the k x k windows
+    winner = blocks == blocks.max(axis=(3, 5), keepdims=True)
+    return (winner * dout[:, :, :, None, :, None]).reshape(N, C, H, W)
+''',
     "10.conv_params": '''
 def conv_params(c_in, c_out, k, bias=True):
     return c_out * c_in * k * k + (c_out if bias else 0)
@@ -132,6 +139,43 @@ import torch
 def maxpool_forward(x, k=2, s=None):
     return torch.nn.functional.max_pool2d(torch.tensor(x), k, s).numpy()
 ''',
+    ],
+    "10.maxpool_backward": [
+        # average pooling's gradient
+        ("""
+def maxpool_backward(x, dout, k=2):
+    return np.repeat(np.repeat(dout, k, axis=2), k, axis=3) / k**2
+""", "average pooling's gradient"),
+        # dout copied to every position of the window
+        ("""
+def maxpool_backward(x, dout, k=2):
+    return np.repeat(np.repeat(dout, k, axis=2), k, axis=3)
+""", "get 0"),
+        # routed to the minimum
+        ("""
+def maxpool_backward(x, dout, k=2):
+    N, C, H, W = x.shape
+    blocks = x.reshape(N, C, H // k, k, W // k, k)
+    winner = blocks == blocks.min(axis=(3, 5), keepdims=True)
+    return (winner * dout[:, :, :, None, :, None]).reshape(N, C, H, W)
+""", "LARGEST value"),
+        # ignores k: always 2 x 2 windows
+        """
+def maxpool_backward(x, dout, k=2):
+    N, C, H, W = x.shape
+    blocks = x.reshape(N, C, H // 2, 2, W // 2, 2)
+    winner = blocks == blocks.max(axis=(3, 5), keepdims=True)
+    return (winner * dout[:, :, :, None, :, None]).reshape(N, C, H, W)
+""",
+        # the rule "do not use torch": torch's autograd does the work
+        """
+import torch
+
+def maxpool_backward(x, dout, k=2):
+    xt = torch.tensor(x, requires_grad=True)
+    (torch.nn.functional.max_pool2d(xt, k) * torch.tensor(dout)).sum().backward()
+    return xt.grad.numpy()
+""",
     ],
     "10.conv_params": [
         # forgets that each filter spans all input channels

@@ -457,3 +457,43 @@ def test_slider_labels_show_whole(driver, base_url, name):
     shown = [f"'{text}' needs {need} px, has {has} px" for text, need, has in cut]
     assert not cut, (f"{name}: widget labels cut short (frame_slider gives the description "
                      "the width it needs):\n" + _listing(shown))
+
+
+PIXEL = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+         "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+SAMPLE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
+<article class="bd-article" style="width: 700px; font-size: 16px">
+<p>{prose}</p>
+<div class="highlight"><pre>short line
+{code}</pre></div>
+<div class="math"><mjx-container display="true">
+  <mjx-math style="display: inline-block; width: {math_px}px">x</mjx-math></mjx-container></div>
+<div class="cell_output"><figure><img src="{pixel}" alt="{alt}">
+  <figcaption><span class="caption-text">{caption}</span></figcaption></figure></div>
+<table><tr><td style="padding: 0 {pad}px">224</td><td style="padding: 0 {pad}px">3</td></tr></table>
+<div class="jupyter-widgets"><div class="widget-label"
+  style="width: {label_px}px; overflow: hidden; white-space: nowrap">temperature</div></div>
+</article></body></html>"""
+
+
+def _measure_sample(drv, **defects) -> dict:
+    fields = dict(prose="The sigmoid squeezes any number.", code="x = 1", math_px=300,
+                  pixel=PIXEL, alt="A dot.", caption="One dot.", pad=8, label_px=200)
+    fields.update(defects)
+    drv.get("data:text/html;charset=utf-8," + urllib.parse.quote(SAMPLE.format(**fields)))
+    return drv.execute_script(LAYOUT)
+
+
+def test_the_layout_checks_catch_each_defect(driver):
+    """Each check of the page tests flags its defect on a small page, and a clean page passes."""
+    clean = _measure_sample(driver)
+    assert not any(clean.values()), f"a clean page was flagged: {clean}"
+    broken = _measure_sample(
+        driver, prose="expand: $$y = W_2 b_1$$ <em>That is \\frac{1}{2}.</em>", code="x" * 81,
+        math_px=900, alt="", caption="", pad=0, label_px=40)
+    assert len(broken["tex"]) == 2  # the "$" and, in the next piece of text, the "\frac"
+    assert broken["lines"] == [["code", 81, "x" * 70]]
+    assert len(broken["math"]) == 1 and broken["math"][0][:2] == [900, 700]
+    assert broken["figures"] == ["no caption: " + PIXEL[-50:], "no alt text: " + PIXEL[-50:]]
+    assert len(broken["tables"]) == 1 and broken["tables"][0][1] == "224 | 3"
+    assert broken["labels"] and broken["labels"][0][0] == "temperature"

@@ -70,21 +70,24 @@ def _confine(workdir: str) -> None:
     ProfileDir.create_profile_dir_by_name(os.environ["IPYTHONDIR"], "default")
     sandbox = _load_sandbox()
     try:
-        sandbox.confine([workdir], sandbox.python_read_dirs(), deny=deny,
-                        list_dirs=sandbox.python_list_dirs())
+        done = sandbox.confine([workdir], sandbox.python_read_dirs(), deny=deny,
+                               list_dirs=sandbox.python_list_dirs())
     except Exception as exc:  # Landlock is there but refused: never run the learner unconfined
         print(f"dlcourse grader: could not confine the kernel ({exc}); not starting it",
               file=sys.stderr)
         os._exit(3)
+    if done.get("dropped"):  # shown in the grader's --log under this submission
+        print("dlcourse grader: the kernel may not read " + ", ".join(done["dropped"])
+              + " (it holds the class folder or your home)", file=sys.stderr)
 
 
 if __name__ == "__main__":
     _cap(int(sys.argv[1]))
-    if os.environ.get("DLCOURSE_SANDBOX_DIR"):
-        _confine(os.environ["DLCOURSE_SANDBOX_DIR"])
     sys.argv = [sys.argv[0]] + sys.argv[2:]
     if sys.path and sys.path[0] == _HERE:
         sys.path.pop(0)  # do not let this folder shadow modules (e.g. 'spec')
+    if os.environ.get("DLCOURSE_SANDBOX_DIR"):
+        _confine(os.environ["DLCOURSE_SANDBOX_DIR"])
     import warnings
 
     # ipykernel's pipe for the output of forked processes needs TCP, which the kernel may not

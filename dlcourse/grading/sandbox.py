@@ -203,7 +203,7 @@ def confine(write_dirs, read_dirs, write_files=("/dev/null",), deny=(), list_dir
                     continue
                 add(d, access)
         for p in write_files:
-            add(p, READ_FILE | WRITE_FILE)
+            add(p, READ_FILE | WRITE_FILE | TRUNCATE)
         for d in write_dirs:
             add(d, fs)
         _drop_capabilities(libc)

@@ -57,6 +57,10 @@ def _ng_cases():
              label="A not symmetric"),
         Case((np.array([[6.0, 2.0], [2.0, 3.0]]), np.array([1.0, 1.0]), np.array([-2.0, 0.5]), 1e-3),
              label="h = 1e-3"),
+        # Nudging the caller's x itself (no float copy) cannot hold x[i] + h in an integer array:
+        # this case is how the rule "do not change the caller's x" is checked.
+        Case((np.array([[2.0, 1.0], [1.0, 3.0]]), np.array([0.5, -1.0]), np.array([1, -2])),
+             label="x given as integers (nudge a float copy, never the caller's x)"),
     ]
 
 
@@ -67,6 +71,9 @@ def _gd_cases():
         Case((bowl, np.array([0.0, 0.0]), np.array([1.0, 1.0]), 0.01, 5), label="lr 0.01, 5 steps (crawls)"),
         Case((bowl, np.array([0.0, 0.0]), np.array([1.0, 1.0]), 0.4, 10), label="lr 0.4, 10 steps (diverges)"),
         Case((bowl, np.array([1.0, 1.0]), np.array([3.0, -2.0]), 0.1, 0), label="0 steps: x0 unchanged"),
+        # Updating x0 in place (x0 -= ...) fails on an integer x0: the rule "do not modify x0".
+        Case((bowl, np.array([-2.0, 3.0]), np.array([2, -1]), 0.1, 10),
+             label="x0 given as integers (update a float copy, never x0 itself)"),
         Case((np.array([[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 1.0]]), np.array([1.0, 0.0, -1.0]),
               np.array([0.5, 0.5, 0.5]), 0.2, 15), label="3-D, coupled"),
     ]
@@ -112,7 +119,7 @@ def _iter_cases():
             Case((100, 32, 3), label="100 examples, batch 32, 3 epochs (last batch smaller)"),
             Case((60000, 128, 10), label="60000 examples, batch 128, 10 epochs"),
             Case((50, 50, 7), label="full batch: one iteration per epoch"),
-            Case((7, 1, 2), label="batch size 1 (pure SGD)")]
+            Case((7, 1, 2), label="batch size 1 (single-example SGD)")]
 
 
 def _judge_int(received, expected, case):

@@ -138,12 +138,14 @@ EXERCISES = [
             Hint(_shape_is(3, 2, lambda case: (case.args[1].shape[0],)),
                  "db must have the bias's shape (out,): the bias is added to every row of the batch, "
                  "so sum dout over the batch axis (axis 0)."),
-            Hint(_shape_is(3, 1, lambda case: case.args[1].shape),
-                 "dW must have W's shape (out, in). dout.T @ x gives (out, N) @ (N, in)."),
             Hint(lambda got, exp, case: isinstance(got, (tuple, list)) and len(got) == 3
                  and _close(got[1], np.asarray(exp[1]).T) and not _close(got[1], exp[1]),
                  "dW is transposed: with W of shape (out, in) use dout.T @ x, not x.T @ dout."),
+            # after the transpose hint: x.T @ dout has a wrong shape too, unless W is square
+            Hint(_shape_is(3, 1, lambda case: case.args[1].shape),
+                 "dW must have W's shape (out, in). dout.T @ x gives (out, N) @ (N, in)."),
             Hint(lambda got, exp, case: isinstance(got, (tuple, list)) and len(got) == 3
+                 and not _close(got[2], exp[2])  # with N = 1 the mean IS the sum
                  and _close(got[2], np.asarray(exp[2]) / case.args[0].shape[0]),
                  "db is the batch mean; it must be the batch sum (the loss already divided by N)."),
         ],

@@ -102,6 +102,10 @@ def _clip_cases():
         Case(([np.array([3.0]), np.array([[4.0, 0.0]])], 10.0), label="total norm 5 <= max_norm 10: unchanged"),
         Case(([rng.normal(size=(4, 3)) * 10, rng.normal(size=4) * 10], 2.0), label="a weight and a bias, large"),
         Case(([np.array([0.1, 0.0]), np.array([100.0])], 1.0), label="one small, one huge gradient"),
+        # Scaling the given arrays in place (g *= factor) fails on integer arrays: this case is
+        # how the rule "do not change the inputs" is checked.
+        Case(([np.array([3, 4]), np.array([[0, 12]])], 1.0),
+             label="integer gradients (scale copies, never the input arrays)"),
     ]
 
 
@@ -118,6 +122,20 @@ def _safe(pred):
 def _close(a, b):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     return a.shape == b.shape and np.allclose(a, b, rtol=1e-6, atol=1e-9)
+
+
+def _judge_whole_number(received, expected, case):
+    """The statement asks for a whole number of layers: a float, even 5.0, does not pass."""
+    if not isinstance(received, int) or isinstance(received, bool):
+        return False, f"expected the int {expected}; got {type(received).__name__} {received!r}"
+    if received != expected:
+        return False, f"expected {expected}, got {received}"
+    return True, ""
+
+
+def _wrong_as(got, exp, key, mistake):
+    """got[key] is wrong, and equals what the mistake gives."""
+    return not _close(got[key], exp[key]) and _close(got[key], mistake)
 
 
 def _ceil_log(got, exp, case):
@@ -147,7 +165,8 @@ def _scaled(got, exp, case):
 
 def _per_tensor(got, exp, case):
     grads, m = case.args
-    return _close(got[0][0], grads[0] * min(1.0, m / (np.linalg.norm(grads[0]) + 1e-6)))
+    return len(got[0]) == len(grads) and all(
+        _close(c, g * min(1.0, m / (np.linalg.norm(g) + 1e-6))) for c, g in zip(got[0], grads))
 
 
 def _always_scaled(got, exp, case):
@@ -159,6 +178,7 @@ EXERCISES = [
     Exercise(
         id="07.min_depth_below", title="How deep until the sigmoid bound falls below a threshold?",
         name="min_depth_below", points=2, cases=_depth_cases, reference=min_depth_below,
+        judge=_judge_whole_number,
         hints=[
             Hint(_safe(_ceil_log), "At an exact power of 0.25 the bound EQUALS the threshold, which is "
                  "not below it: you need one more layer. Rounding a logarithm up misses this; a loop "
@@ -173,12 +193,16 @@ EXERCISES = [
         id="07.init_scales", title="Xavier and He initialisation scales", name="init_scales", points=2,
         cases=_init_cases, reference=init_scales,
         hints=[
-            Hint(_safe(lambda got, exp, case: _close(got["he_std"], math.sqrt(2 / case.args[1]))),
+            # Each hint speaks about one key, and only when that key is wrong (with fan_in ==
+            # fan_out, a right he_std also equals sqrt(2 / fan_out)).
+            Hint(_safe(lambda got, exp, case: _wrong_as(got, exp, "he_std",
+                                                        math.sqrt(2 / case.args[1]))),
                  "He initialisation (torch's default mode='fan_in') divides by fan_in, not fan_out."),
-            Hint(_safe(lambda got, exp, case: _close(got["xavier_bound"], exp["xavier_std"])),
+            Hint(_safe(lambda got, exp, case: _wrong_as(got, exp, "xavier_bound", exp["xavier_std"])),
                  "The uniform bound is not the standard deviation: U(-a, a) has std a / sqrt(3), "
                  "so a = sqrt(3) * std = sqrt(6 / (fan_in + fan_out))."),
-            Hint(_safe(lambda got, exp, case: _close(got["xavier_std"], math.sqrt(1 / case.args[0]))),
+            Hint(_safe(lambda got, exp, case: _wrong_as(got, exp, "xavier_std",
+                                                        math.sqrt(1 / case.args[0]))),
                  "Glorot and Bengio average fan_in and fan_out: std = sqrt(2 / (fan_in + fan_out))."),
         ],
         hint='Return a dict with keys "xavier_std", "xavier_bound" and "he_std" (Python floats).',

@@ -63,11 +63,20 @@ WRONG = {
         "    for i in range(x.size):\n        x[i] += h\n        fp = f(x)\n"
         "        x[i] -= 2 * h\n        fm = f(x)\n        grad[i] = (fp - fm) / (2 * h)\n    return grad\n",
         # divided by h instead of 2h
+        ("def numerical_gradient_quadratic(A, b, x, h=1e-4):\n"
+         "    f = lambda v: 0.5 * v @ A @ v + b @ v\n"
+         "    x = np.array(x, dtype=float)\n    grad = np.zeros_like(x)\n"
+         "    for i in range(x.size):\n        e = np.zeros_like(x); e[i] = h\n"
+         "        grad[i] = (f(x + e) - f(x - e)) / h\n    return grad\n",
+         "divide by 2h, not h"),
+        # breaks the rule "do not change the caller's x": nudges the caller's array itself
         "def numerical_gradient_quadratic(A, b, x, h=1e-4):\n"
         "    f = lambda v: 0.5 * v @ A @ v + b @ v\n"
-        "    x = np.array(x, dtype=float)\n    grad = np.zeros_like(x)\n"
-        "    for i in range(x.size):\n        e = np.zeros_like(x); e[i] = h\n"
-        "        grad[i] = (f(x + e) - f(x - e)) / h\n    return grad\n",
+        "    grad = np.zeros(x.shape)\n"
+        "    for i in range(x.size):\n        old = x[i]\n"
+        "        x[i] = old + h\n        f_plus = f(x)\n"
+        "        x[i] = old - h\n        f_minus = f(x)\n        x[i] = old\n"
+        "        grad[i] = (f_plus - f_minus) / (2 * h)\n    return grad\n",
     ],
     "05.gradient_descent": [
         # gradient ascent: the sign is wrong
@@ -76,6 +85,9 @@ WRONG = {
         # one step too many
         "def gradient_descent(A, b, x0, lr, steps):\n    x = np.array(x0, dtype=float)\n"
         "    for _ in range(steps + 1):\n        x = x - lr * (A @ x + b)\n    return x\n",
+        # breaks the rule "do not modify x0": updates the caller's array in place
+        "def gradient_descent(A, b, x0, lr, steps):\n    x = x0\n"
+        "    for _ in range(steps):\n        x -= lr * (A @ x + b)\n    return x\n",
         # gradient computed once at x0 and never again
         "def gradient_descent(A, b, x0, lr, steps):\n    x = np.array(x0, dtype=float)\n"
         "    g = A @ x + b\n    for _ in range(steps):\n        x = x - lr * g\n    return x\n",

@@ -43,7 +43,8 @@ def relative_error(a, b):
 WRONG = {
     "06.mul_backward": [
         # forgot to swap: each input gets its own value
-        "def mul_backward(x, y, dout):\n    return dout * x, dout * y\n",
+        ("def mul_backward(x, y, dout):\n    return dout * x, dout * y\n",
+         "dx and dy are swapped"),
         # forgot the upstream gradient
         "def mul_backward(x, y, dout):\n    return y, x\n",
     ],
@@ -55,27 +56,41 @@ WRONG = {
     ],
     "06.linear_backward": [
         # forgot to sum the bias gradient over the batch
-        "def linear_backward(x, W, b, dout):\n    return dout @ W, dout.T @ x, dout\n",
+        ("def linear_backward(x, W, b, dout):\n    return dout @ W, dout.T @ x, dout\n",
+         "db must have the bias's shape"),
         # transposed weight gradient (in, out)
-        "def linear_backward(x, W, b, dout):\n    return dout @ W, x.T @ dout, dout.sum(axis=0)\n",
+        ("def linear_backward(x, W, b, dout):\n    return dout @ W, x.T @ dout, dout.sum(axis=0)\n",
+         "dW is transposed"),
         # averaged instead of summed over the batch
-        "def linear_backward(x, W, b, dout):\n    return dout @ W, dout.T @ x, dout.mean(axis=0)\n",
+        ("def linear_backward(x, W, b, dout):\n    return dout @ W, dout.T @ x, dout.mean(axis=0)\n",
+         "db is the batch mean"),
+        # one weight gradient per example, never summed over the batch: (N, out, in)
+        ("def linear_backward(x, W, b, dout):\n"
+         "    dW = dout[:, :, None] * x[:, None, :]\n"
+         "    return dout @ W, dW, dout.sum(axis=0)\n",
+         "dW must have W's shape"),
+        # right dx and db, dW 0.1 % too large: no hint; the feedback must show dW (item 1),
+        # the item that differs, not dx (issue 11)
+        "def linear_backward(x, W, b, dout):\n"
+        "    return dout @ W, 1.001 * (dout.T @ x), dout.sum(axis=0)\n",
     ],
     "06.sigmoid_backward": [
         # local derivative only
-        "def sigmoid_backward(y, dout):\n    return y * (1 - y)\n",
+        ("def sigmoid_backward(y, dout):\n    return y * (1 - y)\n",
+         "the local derivative alone"),
         # applied the sigmoid again to its output
-        "def sigmoid_backward(y, dout):\n    s = 1 / (1 + np.exp(-y))\n    return dout * s * (1 - s)\n",
+        ("def sigmoid_backward(y, dout):\n    s = 1 / (1 + np.exp(-y))\n    return dout * s * (1 - s)\n",
+         "do not apply the sigmoid to it again"),
     ],
     "06.softmax_cross_entropy_backward": [
         # forgot to divide by N
-        '''
+        ('''
 def softmax_cross_entropy_backward(logits, labels):
     z = logits - logits.max(axis=1, keepdims=True)
     probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     probs[np.arange(len(labels)), labels] -= 1
     return probs
-''',
+''', "Off by a factor of N"),
         # used the probabilities without subtracting the one-hot targets
         '''
 def softmax_cross_entropy_backward(logits, labels):
@@ -84,17 +99,22 @@ def softmax_cross_entropy_backward(logits, labels):
     return probs / len(labels)
 ''',
         # unstable softmax: overflows at logits of 1000
-        '''
+        ('''
 def softmax_cross_entropy_backward(logits, labels):
     probs = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
     probs[np.arange(len(labels)), labels] -= 1
     return probs / len(labels)
-''',
+''', "exp(1000) overflows"),
     ],
     "06.relative_error": [
         # absolute error, not relative
         "def relative_error(a, b):\n    return float(np.linalg.norm(a - b))\n",
         # divides by ||a|| only, and 0/0 for zero arrays
-        "def relative_error(a, b):\n    return float(np.linalg.norm(a - b) / np.linalg.norm(a))\n",
+        ("def relative_error(a, b):\n    return float(np.linalg.norm(a - b) / np.linalg.norm(a))\n",
+         "NaN for two zero arrays"),
+        # the right formula without the guard: 0 / 0 = NaN for two zero arrays
+        ("def relative_error(a, b):\n"
+         "    return float(np.linalg.norm(a - b) / (np.linalg.norm(a) + np.linalg.norm(b)))\n",
+         "NaN for two zero arrays"),
     ],
 }

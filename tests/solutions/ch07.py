@@ -40,51 +40,86 @@ def clip_grad_norm(grads, max_norm):
 }
 
 WRONG = {
+    # (source, "part of the hint it must trigger") for the wrong answers a specific hint
+    # recognises; plain source strings for those that must get expected-against-received only.
     "07.min_depth_below": [
         # rounds a logarithm up: wrong at exact powers of 0.25 (the bound equals the threshold)
-        "import math\ndef min_depth_below(threshold):\n    return math.ceil(math.log(threshold) / math.log(0.25))\n",
+        ("import math\ndef min_depth_below(threshold):\n"
+         "    return math.ceil(math.log(threshold) / math.log(0.25))\n",
+         "the bound EQUALS the threshold"),
         # uses 0.5 as the largest slope (that is tanh's half, not sigmoid's)
         "def min_depth_below(threshold):\n    n = 0\n    while 0.5 ** n >= threshold:\n        n += 1\n    return n\n",
         # <= instead of <: stops when the bound equals the threshold
-        "def min_depth_below(threshold):\n    n = 0\n    while 0.25 ** n > threshold:\n        n += 1\n    return n\n",
+        ("def min_depth_below(threshold):\n    n = 0\n    while 0.25 ** n > threshold:\n"
+         "        n += 1\n    return n\n",
+         "the bound EQUALS the threshold"),
+        # the right count, as a float
+        ("def min_depth_below(threshold):\n    n = 0\n    while 0.25 ** n >= threshold:\n"
+         "        n += 1\n    return float(n)\n",
+         "Return a whole number of layers"),
     ],
     "07.init_scales": [
         # He with fan_out
-        "def init_scales(fan_in, fan_out):\n    return {'xavier_std': (2 / (fan_in + fan_out)) ** 0.5,\n"
-        "            'xavier_bound': (6 / (fan_in + fan_out)) ** 0.5, 'he_std': (2 / fan_out) ** 0.5}\n",
+        ("def init_scales(fan_in, fan_out):\n    return {'xavier_std': (2 / (fan_in + fan_out)) ** 0.5,\n"
+         "            'xavier_bound': (6 / (fan_in + fan_out)) ** 0.5, 'he_std': (2 / fan_out) ** 0.5}\n",
+         "divides by fan_in, not fan_out"),
         # the uniform bound taken equal to the standard deviation
-        "def init_scales(fan_in, fan_out):\n    s = (2 / (fan_in + fan_out)) ** 0.5\n"
-        "    return {'xavier_std': s, 'xavier_bound': s, 'he_std': (2 / fan_in) ** 0.5}\n",
+        ("def init_scales(fan_in, fan_out):\n    s = (2 / (fan_in + fan_out)) ** 0.5\n"
+         "    return {'xavier_std': s, 'xavier_bound': s, 'he_std': (2 / fan_in) ** 0.5}\n",
+         "The uniform bound is not the standard deviation"),
         # LeCun's 1 / fan_in in place of Xavier's average
-        "def init_scales(fan_in, fan_out):\n    return {'xavier_std': (1 / fan_in) ** 0.5,\n"
-        "            'xavier_bound': (3 / fan_in) ** 0.5, 'he_std': (2 / fan_in) ** 0.5}\n",
+        ("def init_scales(fan_in, fan_out):\n    return {'xavier_std': (1 / fan_in) ** 0.5,\n"
+         "            'xavier_bound': (3 / fan_in) ** 0.5, 'he_std': (2 / fan_in) ** 0.5}\n",
+         "average fan_in and fan_out"),
+        # a wrong Xavier value (the 2 forgotten) with a right He value: no He hint (issue 11)
+        "def init_scales(fan_in, fan_out):\n    return {'xavier_std': (1 / (fan_in + fan_out)) ** 0.5,\n"
+        "            'xavier_bound': (3 / (fan_in + fan_out)) ** 0.5, 'he_std': (2 / fan_in) ** 0.5}\n",
     ],
     "07.layer_grad_norms": [
         # forgets the sigmoid derivative on the way back
-        "def layer_grad_norms(x, y, weights, biases):\n    hs = [x]\n    for W, b in zip(weights, biases):\n"
-        "        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))\n    dh = 2 * (hs[-1] - y) / y.size\n"
-        "    norms = []\n    for i in reversed(range(len(weights))):\n        norms.append(np.linalg.norm(dh.T @ hs[i]))\n"
-        "        dh = dh @ weights[i]\n    return norms[::-1]\n",
+        ("def layer_grad_norms(x, y, weights, biases):\n    hs = [x]\n    for W, b in zip(weights, biases):\n"
+         "        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))\n    dh = 2 * (hs[-1] - y) / y.size\n"
+         "    norms = []\n    for i in reversed(range(len(weights))):\n"
+         "        norms.append(np.linalg.norm(dh.T @ hs[i]))\n"
+         "        dh = dh @ weights[i]\n    return norms[::-1]\n",
+         "without the sigmoid's derivative"),
         # sums the squared errors instead of averaging them
-        "def layer_grad_norms(x, y, weights, biases):\n    hs = [x]\n    for W, b in zip(weights, biases):\n"
-        "        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))\n    dh = 2 * (hs[-1] - y)\n"
-        "    norms = []\n    for i in reversed(range(len(weights))):\n        dz = dh * hs[i + 1] * (1 - hs[i + 1])\n"
-        "        norms.append(np.linalg.norm(dz.T @ hs[i]))\n        dh = dz @ weights[i]\n    return norms[::-1]\n",
+        ("def layer_grad_norms(x, y, weights, biases):\n    hs = [x]\n    for W, b in zip(weights, biases):\n"
+         "        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))\n    dh = 2 * (hs[-1] - y)\n"
+         "    norms = []\n    for i in reversed(range(len(weights))):\n"
+         "        dz = dh * hs[i + 1] * (1 - hs[i + 1])\n"
+         "        norms.append(np.linalg.norm(dz.T @ hs[i]))\n        dh = dz @ weights[i]\n"
+         "    return norms[::-1]\n",
+         "off by the same factor"),
         # last layer first
-        "def layer_grad_norms(x, y, weights, biases):\n    hs = [x]\n    for W, b in zip(weights, biases):\n"
-        "        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))\n    dh = 2 * (hs[-1] - y) / y.size\n"
-        "    norms = []\n    for i in reversed(range(len(weights))):\n        dz = dh * hs[i + 1] * (1 - hs[i + 1])\n"
-        "        norms.append(np.linalg.norm(dz.T @ hs[i]))\n        dh = dz @ weights[i]\n    return norms\n",
+        ("def layer_grad_norms(x, y, weights, biases):\n    hs = [x]\n    for W, b in zip(weights, biases):\n"
+         "        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))\n    dh = 2 * (hs[-1] - y) / y.size\n"
+         "    norms = []\n    for i in reversed(range(len(weights))):\n"
+         "        dz = dh * hs[i + 1] * (1 - hs[i + 1])\n"
+         "        norms.append(np.linalg.norm(dz.T @ hs[i]))\n        dh = dz @ weights[i]\n    return norms\n",
+         "Right numbers in the wrong order"),
     ],
     "07.clip_grad_norm": [
         # clips each array on its own
-        "def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
-        "    out = [g * min(1.0, max_norm / (np.linalg.norm(g) + 1e-6)) for g in grads]\n    return out, float(total)\n",
+        ("def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
+         "    out = [g * min(1.0, max_norm / (np.linalg.norm(g) + 1e-6)) for g in grads]\n"
+         "    return out, float(total)\n",
+         "Clip all gradients TOGETHER"),
         # always rescales to max_norm, even small gradients
+        ("def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
+         "    return [g * max_norm / (total + 1e-6) for g in grads], float(total)\n",
+         "leave the gradients unchanged"),
+        # clips values element by element (on one small and one huge one-entry gradient, this
+        # gives what clipping each array on its own gives, and gets that hint there)
+        ("def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
+         "    return [np.clip(g, -max_norm, max_norm) for g in grads], float(total)\n",
+         "Clip all gradients TOGETHER"),
+        # returns the clipped arrays only, without the total norm
+        ("def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
+         "    return [g * min(1.0, max_norm / (total + 1e-6)) for g in grads]\n",
+         "Return a pair"),
+        # breaks the rule "do not change the inputs": scales the given arrays in place
         "def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
-        "    return [g * max_norm / (total + 1e-6) for g in grads], float(total)\n",
-        # clips values element by element
-        "def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
-        "    return [np.clip(g, -max_norm, max_norm) for g in grads], float(total)\n",
+        "    for g in grads:\n        g *= min(1.0, max_norm / (total + 1e-6))\n    return grads, float(total)\n",
     ],
 }

@@ -138,6 +138,22 @@ for name in toc_files(toc):
     if path.is_file() and not any(path.match(p) for p in excluded) and path not in notebooks:
         notebooks.append(path)
 
+# Fast path for a rebuild: if no notebook changed (byte for byte) since a run that left every one
+# of them in this cache, skip even importing jupyter-cache (a second or more on a busy machine).
+import hashlib
+import json
+
+digest = hashlib.sha256(json.dumps([cache_path, execute.get("timeout"),
+                                    execute.get("allow_errors")]).encode())
+for path in notebooks:
+    digest.update(str(path.resolve()).encode() + b"\0" + path.read_bytes() + b"\0")
+stamp = Path(cache_path) / ".dlcourse-all-executed"   # `make clean` removes it with the cache
+if (Path(cache_path) / "global.db").is_file() and stamp.is_file() \
+        and stamp.read_text() == digest.hexdigest():
+    print(f"[book] all {len(notebooks)} notebooks are in the execution cache (none changed)",
+          file=sys.stderr)
+    sys.exit(0)
+
 from jupyter_cache import get_cache
 from jupyter_cache.cache.db import NbProjectRecord
 from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc, ProcessData
@@ -147,6 +163,7 @@ uris = [str(cache.add_nb_to_project(str(p.resolve())).uri) for p in notebooks]
 todo = cache.list_unexecuted(filter_uris=uris)
 if not todo:
     print(f"[book] all {len(uris)} notebooks are in the execution cache", file=sys.stderr)
+    stamp.write_text(digest.hexdigest())
     sys.exit(0)
 NbProjectRecord.remove_tracebacks([r.pk for r in todo], cache.db)
 # Longest first, so the long chapters start at once and the short exercise notebooks fill the
@@ -178,6 +195,10 @@ with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
                   file=sys.stderr)
 print(f"[book] executed in {time.perf_counter() - start:.1f} s"
       + (f"; failed: {', '.join(failed)}" if failed else ""), file=sys.stderr)
+if not failed:
+    stamp.write_text(digest.hexdigest())
+else:
+    stamp.unlink(missing_ok=True)
 PY
 
 # --- 5. the book -----------------------------------------------------------------------------

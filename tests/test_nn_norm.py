@@ -59,3 +59,14 @@ def test_layernorm_errors():
         nn.LayerNorm(4)(np.ones((3, 5)))
     with pytest.raises(RuntimeError, match="before forward"):
         nn.LayerNorm(4).backward(np.ones((2, 4)))
+
+
+def test_the_exercise_reference_is_torchs_layer_norm():
+    """dlcourse/grading/ch09.py's layernorm_forward equals torch's layer_norm on its cases."""
+    from dlcourse.grading.ch09 import _ln_cases, layernorm_forward
+
+    for case in _ln_cases():
+        x, gamma, beta = case.args
+        eps = case.kwargs.get("eps", 1e-5)
+        want = torch.nn.functional.layer_norm(t64(x), (x.shape[-1],), t64(gamma), t64(beta), eps)
+        assert_close(layernorm_forward(x, gamma, beta, eps), want)

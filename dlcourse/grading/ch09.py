@@ -1,6 +1,6 @@
 """Exercises of chapter 9, Regularization: inverted dropout forward and backward with a given
 mask, the L2 penalty and its gradient, early stopping with patience, and batch normalisation's
-forward pass in training mode. Inputs and answers are plain NumPy arrays, numbers and lists."""
+forward pass in training mode, and layer normalisation's forward pass. Inputs and answers are plain NumPy arrays, numbers and lists."""
 from __future__ import annotations
 
 import math
@@ -10,7 +10,7 @@ import numpy as np
 from dlcourse.grading.spec import Case, Exercise, Hint
 
 __all__ = ["EXERCISES", "dropout_forward", "dropout_backward", "l2_penalty",
-           "early_stopping_epoch", "batchnorm_forward"]
+           "early_stopping_epoch", "batchnorm_forward", "layernorm_forward"]
 
 
 # --- reference answers --------------------------------------------------------------------------
@@ -50,6 +50,15 @@ def batchnorm_forward(x, gamma, beta, eps=1e-5):
     x = np.asarray(x, dtype=float)
     mean = x.mean(axis=0)
     var = x.var(axis=0)  # biased: divide by N, as torch does for the normalisation itself
+    return gamma * (x - mean) / np.sqrt(var + eps) + beta
+
+
+def layernorm_forward(x, gamma, beta, eps=1e-5):
+    """Layer norm: normalise each example (row) over its features with its own mean and biased
+    variance, then scale by gamma and shift by beta (both of shape (D,))."""
+    x = np.asarray(x, dtype=float)
+    mean = x.mean(axis=-1, keepdims=True)
+    var = x.var(axis=-1, keepdims=True)
     return gamma * (x - mean) / np.sqrt(var + eps) + beta
 
 
@@ -99,6 +108,21 @@ def _bn_cases():
         Case((np.array([[1.0, 0.0], [1.0, 2.0], [1.0, 4.0]]), np.ones(2), np.zeros(2)),
              label="a constant feature (variance 0: eps keeps it finite)"),
         Case((rng.normal(size=(5, 3)), np.ones(3), np.zeros(3)), {"eps": 0.5}, label="eps = 0.5"),
+    ]
+
+
+def _ln_cases():
+    rng = np.random.default_rng(93)
+    return [
+        Case((np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 12.0]]), np.ones(3), np.zeros(3)),
+             label="two examples, gamma 1, beta 0"),
+        Case((rng.normal(2.0, 3.0, size=(4, 5)), np.array([1.0, 2.0, 0.5, -1.0, 3.0]),
+              np.array([0.0, 1.0, -1.0, 0.5, 2.0])), label="a (4, 5) batch with gamma and beta"),
+        Case((np.array([[3.0, -1.0, 4.0, 1.0]]), np.ones(4), np.zeros(4)),
+             label="a batch of one example"),
+        Case((np.array([[2.0, 2.0, 2.0], [0.0, 1.0, 5.0]]), np.ones(3), np.zeros(3)),
+             label="a constant example (variance 0: eps keeps it finite)"),
+        Case((rng.normal(size=(3, 4)), np.ones(4), np.zeros(4)), {"eps": 0.5}, label="eps = 0.5"),
     ]
 
 
@@ -187,6 +211,19 @@ def _bn_axis1(got, exp, case):
     return _close(got, g * (x - m) / np.sqrt(v + eps) + b)
 
 
+def _ln_over_batch(got, exp, case):  # batch norm's axis 0 instead of each example's features
+    x, g, b = case.args
+    eps = case.kwargs.get("eps", 1e-5)
+    return _close(got, g * (x - x.mean(0)) / np.sqrt(x.var(0) + eps) + b) and not _close(got, exp)
+
+
+def _ln_unbiased(got, exp, case):
+    x, g, b = case.args
+    eps = case.kwargs.get("eps", 1e-5)
+    m, v = x.mean(1, keepdims=True), x.var(1, ddof=1, keepdims=True)
+    return _close(got, g * (x - m) / np.sqrt(v + eps) + b)
+
+
 EXERCISES = [
     Exercise(
         id="09.dropout_forward", title="Inverted dropout: the forward pass", name="dropout_forward",
@@ -247,5 +284,17 @@ EXERCISES = [
                  "per feature, not per sample."),
         ],
         hint="mean and var over axis 0; x_hat = (x - mean) / sqrt(var + eps); y = gamma * x_hat + beta.",
+    ),
+    Exercise(
+        id="09.layernorm_forward", title="Layer normalisation", name="layernorm_forward",
+        points=2, cases=_ln_cases, reference=layernorm_forward,
+        hints=[
+            Hint(_safe(_ln_over_batch), "That is batch norm: layer norm takes the mean and variance "
+                 "of each example over its own features (axis=-1, keepdims=True), not over the batch."),
+            Hint(_safe(_ln_unbiased), "Normalise with the biased variance (divide by D, np.var's "
+                 "default), as torch.nn.LayerNorm does."),
+        ],
+        hint="mean and var over the last axis with keepdims=True; "
+             "y = gamma * (x - mean) / sqrt(var + eps) + beta.",
     ),
 ]

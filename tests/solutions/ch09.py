@@ -34,6 +34,12 @@ def batchnorm_forward(x, gamma, beta, eps=1e-5):
     x_hat = (x - mean) / np.sqrt(var + eps)
     return gamma * x_hat + beta
 ''',
+    "09.layernorm_forward": '''
+def layernorm_forward(x, gamma, beta, eps=1e-5):
+    mean = x.mean(axis=-1, keepdims=True)
+    var = x.var(axis=-1, keepdims=True)
+    return gamma * (x - mean) / np.sqrt(var + eps) + beta
+''',
 }
 
 _ES = """
@@ -116,5 +122,23 @@ WRONG = {
         # eps outside the square root
         "def batchnorm_forward(x, gamma, beta, eps=1e-5):\n"
         "    return gamma * (x - x.mean(0)) / (np.sqrt(x.var(0)) + eps) + beta\n",
+    ],
+    "09.layernorm_forward": [
+        # batch norm's statistics (over the batch, axis 0)
+        ("def layernorm_forward(x, gamma, beta, eps=1e-5):\n"
+         "    return gamma * (x - x.mean(0)) / np.sqrt(x.var(0) + eps) + beta\n",
+         "That is batch norm"),
+        # the unbiased variance
+        ("def layernorm_forward(x, gamma, beta, eps=1e-5):\n"
+         "    m, v = x.mean(1, keepdims=True), x.var(1, ddof=1, keepdims=True)\n"
+         "    return gamma * (x - m) / np.sqrt(v + eps) + beta\n",
+         "biased variance"),
+        # forgets keepdims: (N,) statistics broadcast along the wrong axis
+        "def layernorm_forward(x, gamma, beta, eps=1e-5):\n"
+        "    return gamma * (x - x.mean(1)) / np.sqrt(x.var(1) + eps) + beta\n",
+        # eps outside the square root
+        "def layernorm_forward(x, gamma, beta, eps=1e-5):\n"
+        "    m, v = x.mean(1, keepdims=True), x.var(1, keepdims=True)\n"
+        "    return gamma * (x - m) / (np.sqrt(v) + eps) + beta\n",
     ],
 }

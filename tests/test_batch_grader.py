@@ -19,7 +19,8 @@ from dlcourse.grading.batch import COLUMNS, chapter_of, grade, main
 pytestmark = pytest.mark.slow
 
 SOL = load_solutions("01").SOLUTIONS
-WRONG = load_solutions("01").WRONG
+# wrong answers' sources (an entry may be (source, hint) to name the hint it triggers)
+WRONG = {k: [w if isinstance(w, str) else w[0] for w in v] for k, v in load_solutions("01").WRONG.items()}
 IMPORTS = "import numpy as np\nfrom dlcourse.grading import check, score_table"
 CH01 = [ex.id for ex in exercises("01")]
 
@@ -87,6 +88,18 @@ NOTEBOOKS = {
                   _ans("01.kmeans_step", "from dlcourse.grading import ch01 as helpers\n"
                                          "def kmeans_step(X, c):\n    return helpers._kmeans_step_reference(X, c)\n"),
                   _ans("01.epsilon_greedy")],
+    # reuse hidden from the text, a torch tensor and a list where NumPy arrays are asked
+    "hidden_reuse": [IMPORTS, _ans("01.epsilon_greedy",
+                                   "import importlib\n"
+                                   "def choose_action(q, e, u, r):\n"
+                                   "    m = importlib.import_module('dl' + 'course.grading.ch01')\n"
+                                   "    return m._epsilon_greedy_reference(q, e, u, r)\n"),
+                     _ans("01.kmeans_step", SOL["01.kmeans_step"].replace(
+                         "def kmeans_step(X, centroids):", "def _k(X, centroids):")
+                         + "\ndef kmeans_step(X, centroids):\n    return _k(X, centroids).tolist()\n"),
+                     _ans("01.fit_threshold", "import torch\n" + SOL["01.fit_threshold"].replace(
+                         "def fit_threshold(x, y):", "def _t(x, y):")
+                         + "\ndef fit_threshold(x, y):\n    return torch.tensor(_t(x, y))\n")],
     # an answer that changes its inputs in place, and partial credit
     "partial": [IMPORTS, _ans("01.kmeans_step", WRONG["01.kmeans_step"][0]),
                 _ans("01.paradigm", WRONG["01.paradigm"][0])],
@@ -102,14 +115,16 @@ def graded(tmp_path_factory):
     paths["no_chapter"] = write_notebook(folder / "homework.ipynb", [IMPORTS, _ans("01.fit_threshold")], chapter=None)
     digests = {n: hashlib.sha256(p.read_bytes()).hexdigest() for n, p in paths.items()}
     out = folder / "grades.csv"
-    rows = grade(list(paths.values()), out, timeout=4, total_timeout=60, jobs=2, memory_mb=1500)
+    log = folder / "grading.log"
+    rows = grade(list(paths.values()), out, timeout=4, total_timeout=60, jobs=2, memory_mb=1500, log=str(log))
     by = {}
     for r in rows:
         name = next(n for n, p in paths.items() if str(p) == r.submission)
         by.setdefault(name, {})[r.exercise] = r
     from dlcourse.grading import batch
 
-    return {"rows": by, "paths": paths, "digests": digests, "out": out, "batch_id": batch.LAST_BATCH_ID}
+    return {"rows": by, "paths": paths, "digests": digests, "out": out, "batch_id": batch.LAST_BATCH_ID,
+            "log": log.read_text(encoding="utf-8")}
 
 
 def _st(graded, name):
@@ -157,6 +172,7 @@ def test_kernel_exit_at_top_level(graded):
     st = _st(graded, "exit_top")
     assert st["01.fit_threshold"] == "passed" and st["01.kmeans_step"] == "passed"
     assert "died" in graded["rows"]["exit_top"]["01.paradigm"].feedback
+    assert st["01.paradigm"] == "crashed"  # the status the teacher guide documents for os._exit
 
 
 def test_kernel_exit_inside_an_answer(graded):
@@ -253,3 +269,65 @@ def test_command_line_end_to_end(tmp_path):
     rows = list(csv.DictReader(open(out, encoding="utf-8")))
     assert {r["exercise"]: r["status"] for r in rows}["01.epsilon_greedy"] == "passed"
     assert not any(f.startswith(".grades-") for f in os.listdir(tmp_path))
+
+
+def test_reuse_hidden_from_the_text_and_non_numpy_results(graded):
+    rows = graded["rows"]["hidden_reuse"]
+    r = rows["01.epsilon_greedy"]
+    assert r.status == "uses_reference" and r.score == 0 and "dlcourse.grading.ch01" in r.feedback
+    r = rows["01.kmeans_step"]
+    assert r.status == "error" and r.score == 0 and "list where a NumPy array is asked" in r.feedback
+    r = rows["01.fit_threshold"]
+    assert r.status == "error" and r.score == 0 and "torch tensor" in r.feedback
+
+
+def test_log_names_each_submission_and_what_happened(graded):
+    log = graded["log"]
+    blocks = {}
+    for block in log.split("=== ")[1:]:
+        name, _, body = block.partition("\n")
+        blocks[name.strip()] = body
+    for n, p in graded["paths"].items():
+        assert str(p) in blocks, f"the log does not name {p}"
+        assert " s wall, " in blocks[str(p)] and "kernel CPU" in blocks[str(p)]
+    assert "ran out of time" in blocks[str(graded["paths"]["loop_top"])]
+    assert "truncated" in blocks[str(graded["paths"]["chatty"])]
+    assert "died" in blocks[str(graded["paths"]["exit_top"])]
+    assert "MemoryError" in blocks[str(graded["paths"]["hog"])]
+    assert "01.kmeans_step: timeout" in blocks[str(graded["paths"]["loop_in_answer"])]
+
+
+def _busy_cpus(n: int, seconds: float) -> list:
+    """``n`` processes that keep a core busy each and stop by themselves after ``seconds``."""
+    code = f"import time\nend = time.time() + {seconds}\nwhile time.time() < end:\n    pass\n"
+    return [subprocess.Popen([sys.executable, "-c", code]) for _ in range(n)]
+
+
+def test_same_gradebook_on_a_quiet_and_on_a_loaded_machine(tmp_path):
+    """CPU-time limits: the verdicts do not depend on what else the machine is doing."""
+    cells = {
+        "full": [IMPORTS] + [_ans(e) for e in CH01],
+        "wrong": [IMPORTS, _ans("01.kmeans_step", WRONG["01.kmeans_step"][0]), _ans("01.epsilon_greedy")],
+        "loops": [IMPORTS, _ans("01.fit_threshold", "def fit_threshold(x, y):\n    while True:\n        pass\n"),
+                  "while True:\n    pass", _ans("01.epsilon_greedy")],
+    }
+    subs = [write_notebook(tmp_path / f"01_{n}.ipynb", c) for n, c in cells.items()]
+
+    def run(out):
+        rows = grade(subs, tmp_path / out, timeout=3, total_timeout=60, jobs=2)
+        return {(r.submission, r.exercise): (r.status, r.score) for r in rows}
+
+    quiet = run("quiet.csv")
+    busy = _busy_cpus(2 * (os.cpu_count() or 2), 240)
+    try:
+        t0 = os.times()
+        loaded = run("loaded.csv")
+        assert os.getloadavg()[0] > 1.0 or os.times().elapsed - t0.elapsed > 0  # it was loaded
+    finally:
+        for p in busy:
+            p.kill()
+            p.wait()
+    assert loaded == quiet
+    assert quiet[(str(subs[2]), "01.fit_threshold")][0] == "timeout"
+    assert quiet[(str(subs[2]), "01.epsilon_greedy")][0] == "passed"
+    assert all(st == "passed" for (s, _), (st, _) in quiet.items() if s == str(subs[0]))

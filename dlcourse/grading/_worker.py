@@ -87,6 +87,7 @@ def _kill_kernel_group(client) -> None:
 # ------------------------------------------------------------------ CPU-time limits (judging)
 WALL_FACTOR, WALL_SLACK = 10.0, 2.0  # as harvest.py: a wall-clock backstop of a CPU limit
 HARVEST_CPU_GRACE = 3.0  # CPU seconds past an answer's limit before the kernel is stopped
+PROBE_CPU = 2.0  # CPU seconds an interrupted kernel may burn before it counts as deaf
 _TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
@@ -223,9 +224,9 @@ async def _run(job: dict) -> dict:
                         except Exception:
                             pass
                         probe = nbformat.v4.new_code_cell("pass")
-                        timeouts[id(probe)] = 30.0
+                        timeouts[id(probe)] = 30.0  # wall backstop: a kernel that waits
                         try:
-                            await client.async_execute_cell(probe, idx)
+                            await _execute(client, probe, idx, PROBE_CPU)  # one that computes
                         except (CellTimeoutError, DeadKernelError):
                             skip.add(idx)
                             report["notes"].append(

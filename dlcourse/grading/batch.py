@@ -21,7 +21,6 @@ written atomically. Exit status 0 when grading ran, 2 for a usage error.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import re
@@ -34,38 +33,22 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
 from . import chapters, exercises, sandbox
 from .harvest import wall_limit
-from .judge import Result, answer_spec, encoded_inputs, expected_values, judge_payload
+from .gradebook import COLUMNS, Row, judge_exercise, log_submission, summary, write_csv
+from .judge import Result, answer_spec, encoded_inputs, expected_values
 from .spec import Exercise
 
 __all__ = ["grade", "main", "Row", "chapter_of", "COLUMNS"]
 
-COLUMNS = ["submission", "exercise", "score", "max_score", "status", "feedback"]
 _HERE = Path(__file__).resolve().parent
 _KERNEL_NAME = "dlcourse-grader"
-MAX_HARVEST_FILE = 64 << 20
 #: Random tag of the latest batch, set in every worker's (and so kernel's) environment as
 #: ``DLCOURSE_GRADE_BATCH``: lets tests and admins find a batch's processes.
 LAST_BATCH_ID = ""
-
-
-@dataclass
-class Row:
-    submission: str
-    exercise: str
-    score: float
-    max_score: float
-    status: str
-    feedback: str
-
-    def as_list(self) -> list[Any]:
-        return [self.submission, self.exercise, f"{self.score:.3f}".rstrip("0").rstrip("."),
-                f"{self.max_score:g}", self.status, self.feedback]
 
 
 class UsageError(Exception):
@@ -162,64 +145,15 @@ def _run_worker(job: dict, workdir: Path, hard_limit: float, log_path: str | Non
         return {"fatal": f"the grader's worker stopped without a report (exit status {proc.returncode})"}
 
 
-def _read_payload(path: Path, nonce: str, ex_id: str) -> dict | None:
-    try:
-        if not path.is_file() or path.stat().st_size > MAX_HARVEST_FILE:
-            return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except Exception:
-        return None
-    if not isinstance(data, dict) or data.get("nonce") != nonce or data.get("id") != ex_id:
-        return None
-    return data
-
-
-def _judge_exercise(ex: Exercise, k: int, report: dict, workdir: Path, nonce: str,
-                    expected: dict) -> Result:
-    if report.get("fatal_timeout"):
-        return Result(ex, "timeout", message="the notebook did not finish within the time limit")
-    if "fatal" in report:
-        return Result(ex, "error", message=f"the notebook could not be run: {report['fatal']}")
-    hs = (report.get("harvest") or {}).get(str(k), "not_run")
-    payload = _read_payload(workdir / f"harvest_{nonce}_{k}.json", nonce, ex.id)
-    if hs == "timeout":
-        return Result(ex, "timeout", message=f"`{ex.name}` ran longer than its limit "
-                                             f"({ex.time_limit:g} s of CPU time) on the grader's inputs")
-    if hs == "crashed":
-        return Result(ex, "crashed", message=f"the kernel died while running `{ex.name}` "
-                                             "(os._exit, a crash, or too much memory)")
-    if payload is None:
-        if hs == "not_run":
-            return Result(ex, "crashed", message="the kernel died before the answers could be collected")
-        return Result(ex, "error", message=f"the answer `{ex.name}` could not be collected "
-                                           "(did the notebook redefine a built-in such as globals?)")
-    st = payload.get("status")
-    if st == "missing":
-        errs = [e for e in report.get("cell_errors", []) if e.get("exercise") == ex.id]
-        similar = [str(s)[:40] for s in payload.get("similar", []) if isinstance(s, str)][:3]
-        if errs:
-            e = errs[0]
-            return Result(ex, "error", message=(f"`{ex.name}` is not defined: its answer cell raised "
-                                                f"{e['ename']}: {e['evalue']}"))
-        died = [c for c in report.get("died_cells", []) if isinstance(c, int)]
-        if died:  # e.g. os._exit at top level: the cells after it never defined the answer
-            return Result(ex, "crashed", message=(
-                f"the kernel died while running cell #{died[0]} (os._exit, a crash or too much "
-                f"memory), and no `{ex.name}` was defined without that cell"))
-        msg = f"no `{ex.name}` is defined in the notebook"
-        if similar:
-            msg += f" (found {', '.join(similar)}: renamed?)"
-        return Result(ex, "missing", message=msg)
-    cases, exp = expected[ex.id]
-    return judge_payload(ex, payload, cases, exp)
-
-
 def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dict, kroot: Path,
                opts: dict) -> list[Row]:
     if not exs:
         why = ("cannot tell which chapter this notebook belongs to (no dlcourse.chapter metadata, "
                "no NN_ file name prefix)") if chapter is None else f"chapter {chapter} has no exercises"
-        return [Row(sub, "", 0.0, 0.0, "error", why)]
+        rows = [Row(sub, "", 0.0, 0.0, "error", why)]
+        if opts.get("log"):
+            log_submission(opts, sub, {"notes": [f"not run: {why}"]}, rows, None)
+        return rows
     workdir = Path(tempfile.mkdtemp(prefix="dlcourse-grade-"))
     logdir = Path(opts["logdir"]) if opts.get("logdir") else None
     try:
@@ -250,7 +184,7 @@ def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dic
         extra += [str(n)[:150] for n in notes[:2]]
         for k, ex in enumerate(exs):
             try:
-                res = _judge_exercise(ex, k, report, workdir, nonce, expected)
+                res = judge_exercise(ex, k, report, workdir, nonce, expected)
             except Exception as exc:  # never let one odd answer stop the batch
                 res = Result(ex, "error", message=f"could not judge ({type(exc).__name__}: {exc})")
             fb = res.feedback()
@@ -258,46 +192,10 @@ def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dic
                 fb = (fb + "; notebook: " + "; ".join(extra))[:600]
             rows.append(Row(sub, ex.id, float(res.score), float(ex.points), res.status, fb))
         if logdir:
-            _log_submission(opts, sub, report, rows, own_log)
+            log_submission(opts, sub, report, rows, own_log)
         return rows
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-_LOG_LOCK = threading.Lock()
-
-
-def _log_submission(opts: dict, sub: str, report: dict, rows: Sequence[Row], own_log: str | None) -> None:
-    """Append one block to the ``--log`` file: which submission, what happened to it, then the
-    lines its worker and kernels wrote (kernel warnings), indented under its name."""
-    lines = [f"=== {sub}"]
-    if report.get("fatal_timeout"):
-        lines.append("  the worker ran past its wall-clock backstop and was stopped")
-    if "fatal" in report:
-        lines.append(f"  could not be run: {str(report['fatal'])[:300]}")
-    lines.append(f"  time: {report.get('wall', 0):g} s wall, {report.get('kernel_cpu', 0):g} s kernel CPU, "
-                 f"{report.get('kernel_starts', 0)} kernel start(s)")
-    for n in report.get("notes") or []:
-        lines.append(f"  {str(n)[:300]}")
-    if report.get("truncated"):
-        lines.append(f"  printed output truncated at the limit ({opts['output_limit']} bytes)")
-    for e in report.get("cell_errors") or []:
-        if e.get("ename") == "MemoryError":
-            lines.append(f"  cell #{e.get('cell')}: MemoryError (over the kernel's memory cap)")
-    for r in rows:
-        lines.append(f"  {r.exercise or '-'}: {r.status} {r.score:g}/{r.max_score:g}")
-    text = "\n".join(lines) + "\n"
-    if own_log:
-        try:
-            with open(own_log, encoding="utf-8", errors="replace") as fh:
-                raw = fh.read(64 << 10)
-            if raw.strip():
-                text += "  --- worker and kernel messages:\n"
-                text += "".join(f"  | {ln}\n" for ln in raw.splitlines()[:200])
-        except OSError:
-            pass
-    with _LOG_LOCK, open(opts["log"], "a", encoding="utf-8") as fh:
-        fh.write(text)
 
 
 # --------------------------------------------------------------------------- public API
@@ -374,43 +272,6 @@ def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | Non
         print(summary(rows, elapsed, len(subs)))
         print(confinement)
     return rows
-
-
-def write_csv(rows: Sequence[Row], out: str | os.PathLike) -> None:
-    """Write the gradebook atomically: a temporary file in the same folder, then os.replace."""
-    out_p = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=".grades-", suffix=".csv", dir=str(out_p.resolve().parent))
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            wr = csv.writer(fh)
-            wr.writerow(COLUMNS)
-            for r in rows:
-                wr.writerow(r.as_list())
-        os.replace(tmp, out_p)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
-def summary(rows: Sequence[Row], elapsed: float, n_subs: int) -> str:
-    by_sub: dict[str, list[Row]] = {}
-    for r in rows:
-        by_sub.setdefault(r.submission, []).append(r)
-    lines = [f"Graded {n_subs} submission(s) in {elapsed:.1f} s "
-             f"({elapsed / max(n_subs, 1):.1f} s per submission)."]
-    width = max(len(s) for s in by_sub) if by_sub else 10
-    for s, rs in by_sub.items():
-        got = sum(r.score for r in rs)
-        best = sum(r.max_score for r in rs)
-        counts: dict[str, int] = {}
-        for r in rs:
-            counts[r.status] = counts.get(r.status, 0) + 1
-        detail = ", ".join(f"{n} {st}" for st, n in sorted(counts.items()))
-        lines.append(f"  {s:<{width}}  {got:g}/{best:g}  ({detail})")
-    return "\n".join(lines)
 
 
 def _parser() -> argparse.ArgumentParser:

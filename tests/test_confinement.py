@@ -77,7 +77,9 @@ def _attacks(cls: Path, home: Path, victim: Path, port: int, udp_port: int, stop
         "read_classmate": _attack(
             f"import os\np = {str(victim)!r}\n"
             "attempt(lambda: open(p).read())\n"
-            "attempt(lambda: os.listdir(os.path.dirname(p)))\n"),
+            "attempt(lambda: os.listdir(os.path.dirname(p)))\n"
+            # the other submissions' work folders sit beside this kernel's own
+            "attempt(lambda: os.listdir(os.path.dirname(os.getcwd())))\n"),
         "network": _attack(
             "import socket\n"
             f"attempt(lambda: socket.create_connection(('127.0.0.1', {port}), timeout=3))\n"

@@ -316,10 +316,23 @@ for (let n = walker.nextNode(); n; n = walker.nextNode()) {
   out.tex.push(short(text.slice(Math.max(0, m.index - 35), m.index + 35)));
 }
 
-// 2. Code and output lines longer than the code box can show.
+// 2. Code and output lines longer than %(max_line)d characters, and the narrowest code box:
+//    how many characters it shows without sideways scrolling.
+out.box = null;
 art.querySelectorAll('pre').forEach(pre => {
   if (pre.closest('.jupyter-widgets')) return;
   const where = pre.closest('.cell_output') ? 'output' : 'code';
+  if (pre.clientWidth > 0) {
+    const style = getComputedStyle(pre);
+    const probe = document.createElement('span');
+    probe.textContent = 'x'.repeat(100);
+    pre.appendChild(probe);
+    const char = probe.getBoundingClientRect().width / 100;
+    probe.remove();
+    const inner = pre.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const fits = Math.floor(inner / char + 0.01);
+    if (out.box === null || fits < out.box[0]) out.box = [fits, style.fontSize, Math.round(inner)];
+  }
   pre.textContent.split('\\n').forEach(line => {
     if (line.length > %(max_line)d) out.lines.push([where, line.length, short(line)]);
   });
@@ -428,6 +441,19 @@ def test_code_and_output_lines_fit_the_code_box(driver, base_url, name):
 
 
 @pytest.mark.parametrize("name", PAGES)
+def test_the_code_box_shows_80_characters(driver, base_url, name):
+    """A line of MAX_LINE characters fits the page's narrowest code box without scrolling."""
+    box = _layout(driver, base_url, name)["box"]
+    if box is None:
+        pytest.skip(f"{name} shows no code")
+    fits, font, width = box
+    assert fits >= MAX_LINE, (
+        f"{name}: a code box {width} px wide in a {font} font shows {fits} characters; lines of "
+        f"{fits + 1} to {MAX_LINE} characters need sideways scrolling (make the code font "
+        "smaller or the box wider so that 80 characters fit at a 1280 px window)")
+
+
+@pytest.mark.parametrize("name", PAGES)
 def test_equations_fit_the_column(driver, base_url, name):
     wide = _layout(driver, base_url, name)["math"]
     shown = [f"{w} px in a {c} px column: {tex}" for w, c, tex in wide]
@@ -464,7 +490,7 @@ PIXEL = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAA
 SAMPLE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
 <article class="bd-article" style="width: 700px; font-size: 16px">
 <p>{prose}</p>
-<div class="highlight"><pre>short line
+<div class="highlight"><pre style="font: {code_px}px monospace; width: 680px; padding: 0">short line
 {code}</pre></div>
 <div class="math"><mjx-container display="true">
   <mjx-math style="display: inline-block; width: {math_px}px">x</mjx-math></mjx-container></div>
@@ -477,7 +503,7 @@ SAMPLE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
 
 
 def _measure_sample(drv, **defects) -> dict:
-    fields = dict(prose="The sigmoid squeezes any number.", code="x = 1", math_px=300,
+    fields = dict(prose="The sigmoid squeezes any number.", code="x = 1", code_px=10, math_px=300,
                   pixel=PIXEL, alt="A dot.", caption="One dot.", pad=8, label_px=200)
     fields.update(defects)
     drv.get("data:text/html;charset=utf-8," + urllib.parse.quote(SAMPLE.format(**fields)))
@@ -487,10 +513,12 @@ def _measure_sample(drv, **defects) -> dict:
 def test_the_layout_checks_catch_each_defect(driver):
     """Each check of the page tests flags its defect on a small page, and a clean page passes."""
     clean = _measure_sample(driver)
+    assert clean.pop("box")[0] >= MAX_LINE
     assert not any(clean.values()), f"a clean page was flagged: {clean}"
     broken = _measure_sample(
         driver, prose="expand: $$y = W_2 b_1$$ <em>That is \\frac{1}{2}.</em>", code="x" * 81,
-        math_px=900, alt="", caption="", pad=0, label_px=40)
+        code_px=16, math_px=900, alt="", caption="", pad=0, label_px=40)
+    assert broken["box"][0] < MAX_LINE  # 680 px of a 16 px monospace font: about 70 characters
     assert len(broken["tex"]) == 2  # the "$" and, in the next piece of text, the "\frac"
     assert broken["lines"] == [["code", 81, "x" * 70]]
     assert len(broken["math"]) == 1 and broken["math"][0][:2] == [900, 700]

@@ -1,4 +1,5 @@
-"""dlcourse.nn.Conv2d and MaxPool2d: against torch (float64) and central differences.
+"""dlcourse.nn.Conv2d, MaxPool2d, AvgPool2d and BatchNorm2d: against torch (float64) and central
+differences.
 
 Its speed against torch is measured by `make bench` (benchmarks/README.md), not asserted here:
 a timing assertion in a test is a flaky test.
@@ -78,6 +79,58 @@ def test_maxpool_ties_go_to_first_position_like_torch():
 def test_maxpool_shape_error():
     with pytest.raises(ValueError, match=r"H >= 3 and W >= 3; got \(1, 1, 2, 5\)"):
         nn.MaxPool2d(3)(np.ones((1, 1, 2, 5)))
+
+
+@pytest.mark.parametrize("k, s, H, W", [(2, None, 8, 8), (3, 2, 7, 9), (3, 1, 5, 6), ((2, 3), (2, 1), 6, 7)])
+def test_avgpool_matches_torch(k, s, H, W):
+    x = x_of(2, 3, H, W)
+    compare_with_torch(nn.AvgPool2d(k, s), torch.nn.AvgPool2d(k, s), x)
+    check_numerically(nn.AvgPool2d(k, s), x)
+
+
+def test_global_average_pooling_is_avgpool_over_the_whole_map():
+    x = x_of(2, 3, 5, 4)
+    assert np.allclose(nn.AvgPool2d((5, 4))(x)[:, :, 0, 0], x.mean(axis=(2, 3)))
+
+
+def test_avgpool_shape_errors():
+    with pytest.raises(ValueError, match=r"AvgPool2d\(kernel_size=\(3, 3\)\) expects input of shape \(N, C, H, W\) "
+                                         r"with H >= 3 and W >= 3; got \(1, 1, 2, 5\)"):
+        nn.AvgPool2d(3)(np.ones((1, 1, 2, 5)))
+    pool = nn.AvgPool2d(2)
+    pool(np.ones((1, 1, 4, 4)))
+    with pytest.raises(ValueError, match=r"gradient of shape \(1, 1, 2, 2\); got \(1, 1, 4, 4\)"):
+        pool.backward(np.ones((1, 1, 4, 4)))
+
+
+def _batchnorm2d_pair():
+    ours, theirs = nn.BatchNorm2d(3), torch.nn.BatchNorm2d(3)
+    rng = np.random.default_rng(4)
+    ours.weight.data[...], ours.bias.data[...] = rng.normal(size=3), rng.normal(size=3)
+    return ours, theirs
+
+
+def test_batchnorm2d_training_matches_torch_with_running_statistics():
+    ours, theirs = _batchnorm2d_pair()
+    for seed in (1, 2):  # two steps: the running statistics move twice
+        theirs.zero_grad()  # torch accumulates; ours is zeroed by compare_with_torch
+        compare_with_torch(ours, theirs, 2.0 + 3.0 * x_of(4, 3, 5, 6, seed=seed))
+    assert np.allclose(ours.running_mean, theirs.running_mean.numpy(), atol=1e-6)
+    assert np.allclose(ours.running_var, theirs.running_var.numpy(), atol=1e-6)  # unbiased
+
+
+def test_batchnorm2d_evaluation_matches_torch():
+    ours, theirs = _batchnorm2d_pair()
+    compare_with_torch(ours, theirs, x_of(4, 3, 5, 6))  # one training step
+    ours.eval(), theirs.eval(), theirs.zero_grad()
+    compare_with_torch(ours, theirs, x_of(2, 3, 4, 4, seed=3))
+
+
+def test_batchnorm2d_numerical_gradient_and_errors():
+    ours, _ = _batchnorm2d_pair()
+    check_numerically(ours, x_of(3, 3, 2, 4))
+    with pytest.raises(ValueError, match=r"BatchNorm2d\(3\) expects input of shape \(N, 3, H, W\); got \(2, 3, 4\)"):
+        ours(np.ones((2, 3, 4)))
 
 
 def test_small_cnn_parameter_order_and_gradients_match_torch():

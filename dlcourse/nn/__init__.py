@@ -10,11 +10,11 @@ every layer can be checked against torch on the same numbers::
     model.backward(loss_fn.backward())   # fills every Parameter.grad
 
 Modules: ``module`` (Parameter, Module, Sequential), ``layers`` (Linear, activations,
-Flatten, Dropout, BatchNorm1d), ``norm`` (LayerNorm), ``conv`` (Conv2d, MaxPool2d), ``recurrent`` (RNNCell,
-LSTMCell, GRUCell), ``loss`` (MSELoss, CrossEntropyLoss), ``init`` (initialisers).
+Flatten, Dropout, BatchNorm1d), ``norm`` (LayerNorm), ``conv`` (Conv2d, MaxPool2d, AvgPool2d,
+BatchNorm2d), ``recurrent`` (RNNCell, LSTMCell, GRUCell), ``loss`` (MSELoss, CrossEntropyLoss), ``init`` (initialisers).
 """
 from . import init
-from .conv import Conv2d, MaxPool2d
+from .conv import AvgPool2d, BatchNorm2d, Conv2d, MaxPool2d
 from .layers import BatchNorm1d, Dropout, Flatten, LeakyReLU, Linear, ReLU, Sigmoid, Tanh
 from .loss import CrossEntropyLoss, MSELoss
 from .module import Module, Parameter, Sequential
@@ -23,6 +23,7 @@ from .recurrent import GRUCell, LSTMCell, RNNCell
 
 __all__ = [
     "Parameter", "Module", "Sequential", "Linear", "ReLU", "LeakyReLU", "Sigmoid", "Tanh",
-    "Flatten", "Dropout", "BatchNorm1d", "LayerNorm", "Conv2d", "MaxPool2d", "RNNCell", "LSTMCell", "GRUCell",
+    "Flatten", "Dropout", "BatchNorm1d", "LayerNorm", "Conv2d", "MaxPool2d", "AvgPool2d",
+    "BatchNorm2d", "RNNCell", "LSTMCell", "GRUCell",
     "MSELoss", "CrossEntropyLoss", "init",
 ]

@@ -1,4 +1,5 @@
-r"""2-D convolution and max pooling, vectorised with im2col (chapter 10).
+r"""2-D convolution, max and average pooling, and batch norm for maps, vectorised with im2col
+(chapter 10).
 
 *im2col* lays every receptive field (a ``C x kh x kw`` patch of the input) out as one row of a
 matrix, so the whole convolution becomes one matrix product. The patches are read with
@@ -14,10 +15,10 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from . import init
-from .layers import _array, _need_forward
+from .layers import BatchNorm1d, _array, _need_forward
 from .module import Module, Parameter, as_rng
 
-__all__ = ["Conv2d", "MaxPool2d"]
+__all__ = ["Conv2d", "MaxPool2d", "AvgPool2d", "BatchNorm2d"]
 
 
 def _pair(v, name: str) -> tuple[int, int]:
@@ -161,3 +162,73 @@ class MaxPool2d(Module):
         onehot = arg[..., None] == np.arange(kh * kw)  # (N, C, Ho, Wo, kh*kw)
         dwin = (onehot * dy[..., None]).reshape(arg.shape + (kh, kw))
         return _col2im(dwin, in_shape, self.stride)
+
+
+class AvgPool2d(Module):
+    r"""Average pooling: the mean of each ``kh x kw`` window (no padding).
+
+    Args: ``kernel_size`` (int or pair), ``stride=None`` (defaults to ``kernel_size``). Backward
+    shares each output's gradient equally among its window's ``kh * kw`` inputs. A window as
+    large as the map is *global average pooling*. Shape: ``(N, C, H, W) -> (N, C, H_out, W_out)``,
+    :math:`H_\text{out} = \lfloor (H - k_h)/s \rfloor + 1`. Torch: ``torch.nn.AvgPool2d``
+    (global: ``torch.nn.AdaptiveAvgPool2d(1)``). Chapter 10.
+    """
+
+    def __init__(self, kernel_size, stride=None) -> None:
+        super().__init__()
+        self.kernel_size = _pair(kernel_size, "kernel_size")
+        self.stride = self.kernel_size if stride is None else _pair(stride, "stride")
+        if min(self.kernel_size) < 1 or min(self.stride) < 1:
+            raise ValueError(f"AvgPool2d needs kernel_size >= 1 and stride >= 1; got {self.kernel_size}, {self.stride}")
+        self._cache = None
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}"
+
+    def forward(self, x):
+        x = _array(x, "AvgPool2d")
+        kh, kw = self.kernel_size
+        if x.ndim != 4 or x.shape[2] < kh or x.shape[3] < kw:
+            raise ValueError(f"AvgPool2d(kernel_size={self.kernel_size}) expects input of shape "
+                             f"(N, C, H, W) with H >= {kh} and W >= {kw}; got {x.shape}")
+        out = _windows(x, self.kernel_size, self.stride).mean(axis=(4, 5))  # (N, C, Ho, Wo)
+        self._cache = (out.shape, x.shape)
+        return out
+
+    def backward(self, grad_output):
+        _need_forward(self, "_cache")
+        out_shape, in_shape = self._cache
+        dy = _array(grad_output, "AvgPool2d.backward")
+        if dy.shape != out_shape:
+            raise ValueError(f"AvgPool2d.backward expects a gradient of shape {out_shape}; got {dy.shape}")
+        kh, kw = self.kernel_size
+        dwin = np.broadcast_to(dy[..., None, None] / (kh * kw), out_shape + (kh, kw))
+        return _col2im(dwin, in_shape, self.stride)
+
+
+class BatchNorm2d(BatchNorm1d):
+    r"""Batch normalisation of feature maps: per channel, over the batch and all positions.
+
+    .. math:: \hat x_{n,c,i,j} = \frac{x_{n,c,i,j} - \mu_c}{\sqrt{\sigma_c^2 + \epsilon}}, \qquad
+              y = \gamma_c \hat x + \beta_c
+
+    The same as :class:`~dlcourse.nn.BatchNorm1d` on the maps flattened to ``(N, C, H*W)``:
+    each channel's mean and (biased) variance are taken over ``N * H * W`` values, the running
+    variance uses the unbiased one. Shape: ``(N, C, H, W)``, unchanged.
+    Torch: ``torch.nn.BatchNorm2d`` (Ioffe & Szegedy, 2015). Chapter 10.
+    """
+
+    def forward(self, x):
+        x = _array(x, "BatchNorm2d")
+        C = self.num_features
+        if x.ndim != 4 or x.shape[1] != C:
+            raise ValueError(f"BatchNorm2d({C}) expects input of shape (N, {C}, H, W); got {x.shape}")
+        self._shape2d = x.shape
+        return super().forward(x.reshape(x.shape[0], C, -1)).reshape(x.shape)
+
+    def backward(self, grad_output):
+        _need_forward(self, "_cache")
+        dy = _array(grad_output, "BatchNorm2d.backward")
+        if dy.shape != self._shape2d:
+            raise ValueError(f"BatchNorm2d.backward expects a gradient of shape {self._shape2d}; got {dy.shape}")
+        return super().backward(dy.reshape(dy.shape[0], dy.shape[1], -1)).reshape(dy.shape)

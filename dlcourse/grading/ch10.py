@@ -82,7 +82,8 @@ def _size_cases():
             (224, 3, 1, 1, "VGG's 224 with a 3x3 filter, padding 1"),
             (7, 3, 0, 2, "7, 3x3, stride 2"),
             (6, 3, 0, 2, "6, 3x3, stride 2: (6-3)/2 is not whole"),
-            (28, 5, 0, 1, "LeNet: 28 with a 5x5 filter")]
+            (28, 5, 0, 1, "LeNet: 28 with a 5x5 filter"),
+            (14, 1, 0, 1, "a 1x1 filter keeps the size")]
     return [Case((H, F, P, S), label=lab) for H, F, P, S, lab in rows]
 
 

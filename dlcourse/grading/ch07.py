@@ -9,7 +9,8 @@ import numpy as np
 
 from dlcourse.grading.spec import Case, Exercise, Hint
 
-__all__ = ["EXERCISES", "min_depth_below", "init_scales", "layer_grad_norms", "clip_grad_norm"]
+__all__ = ["EXERCISES", "min_depth_below", "init_scales", "layer_grad_norms", "clip_grad_norm",
+           "tanh_net_step"]
 
 
 # --- reference answers --------------------------------------------------------------------------
@@ -53,6 +54,26 @@ def clip_grad_norm(grads, max_norm):
     total = math.sqrt(sum(float(np.sum(np.asarray(g, dtype=float) ** 2)) for g in grads))
     coef = min(1.0, max_norm / (total + 1e-6))
     return [np.asarray(g, dtype=float) * coef for g in grads], total
+
+
+def tanh_net_step(W1, b1, W2, b2, X, y, lr, *, _mistake=None):
+    """One full-batch gradient-descent step on L = mean((y_hat - y)**2) of the net
+    y_hat = tanh(X @ W1.T + b1) @ W2.T + b2; returns the four new arrays [W1, b1, W2, b2].
+
+    ``_mistake`` reproduces a typical wrong answer, for the hints only."""
+    W1, b1, W2, b2, X, y = (np.asarray(a, dtype=float) for a in (W1, b1, W2, b2, X, y))
+    h = np.tanh(X @ W1.T + b1)  # (N, H)
+    y_hat = h @ W2.T + b2  # (N, out)
+    d = 2.0 * (y_hat - y) / y.size  # dL/dy_hat
+    if _mistake == "sum":
+        d = d * y.size
+    dW2, db2 = d.T @ h, d.sum(axis=0)
+    W2_used = W2 - lr * dW2 if _mistake == "new_W2" else W2
+    dz1 = d @ W2_used
+    if _mistake != "no_tanh_grad":
+        dz1 = dz1 * (1.0 - h**2)
+    dW1, db1 = dz1.T @ X, dz1.sum(axis=0)
+    return [W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2]
 
 
 # --- cases --------------------------------------------------------------------------------------
@@ -109,6 +130,22 @@ def _clip_cases():
     ]
 
 
+def _step_cases():
+    rng = np.random.default_rng(72)
+    X = rng.uniform(-2, 2, size=(6, 2))
+    y = (np.sin(2 * X[:, 0]) * X[:, 1])[:, None]
+    H = 4
+    rand = [rng.normal(0, 1, (H, 2)), rng.normal(0, 0.1, H), rng.normal(0, 0.5, (1, H)), np.zeros(1)]
+    X3, y3 = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    return [
+        Case((np.full((H, 2), 0.5), np.full(H, 0.5), np.full((1, H), 0.5), np.zeros(1), X, y, 0.1),
+             label="all weights 0.5: the 4 rows of the new W1 stay equal"),
+        Case((*rand, X, y, 0.1), label="random weights, 2 -> 4 -> 1"),
+        Case((rng.normal(0, 1, (3, 3)), np.zeros(3), rng.normal(0, 1, (2, 3)), np.zeros(2), X3, y3, 0.05),
+             label="3 -> 3 -> 2, two outputs (mean over all N * out entries)"),
+    ]
+
+
 # --- hints (each guarded: a hint must never raise) ----------------------------------------------
 def _safe(pred):
     def when(got, exp, case):
@@ -131,6 +168,14 @@ def _judge_whole_number(received, expected, case):
     if received != expected:
         return False, f"expected {expected}, got {received}"
     return True, ""
+
+
+def _step_mistake(kind):
+    def when(got, exp, case):
+        want = tanh_net_step(*case.args, _mistake=kind)
+        return (len(got) == 4 and not all(_close(g, e) for g, e in zip(got, exp))
+                and all(_close(g, w) for g, w in zip(got, want)))
+    return when
 
 
 def _wrong_as(got, exp, key, mistake):
@@ -235,5 +280,23 @@ EXERCISES = [
         hint="total = sqrt(sum of g**2 over every array); factor = min(1, max_norm / (total + 1e-6)); "
              "return ([g * factor for g in grads], total).",
         forbidden=("torch.nn.utils.clip_grad_norm_",),
+    ),
+    Exercise(
+        id="07.tanh_net_step", title="One gradient step, and why the start must be random",
+        name="tanh_net_step", points=3, cases=_step_cases, reference=tanh_net_step,
+        hints=[
+            Hint(_safe(_step_mistake("no_tanh_grad")),
+                 "Your step matches a hidden layer without tanh's derivative: on the way back "
+                 "multiply by 1 - h**2, where h = tanh(X @ W1.T + b1)."),
+            Hint(_safe(_step_mistake("new_W2")),
+                 "The hidden layer's gradient used the already-updated W2: compute every gradient "
+                 "with the old weights first, then update all four arrays."),
+            Hint(_safe(_step_mistake("sum")),
+                 "Every step is too big by the number of entries of y: the loss is the MEAN of the "
+                 "squared errors, so dL/dy_hat = 2 (y_hat - y) / y.size."),
+        ],
+        hint="h = tanh(X @ W1.T + b1); y_hat = h @ W2.T + b2; d = 2 (y_hat - y) / y.size; "
+             "dW2 = d.T @ h, db2 = d.sum(0); dz = (d @ W2) * (1 - h**2); dW1 = dz.T @ X, "
+             "db1 = dz.sum(0); return [W1 - lr dW1, b1 - lr db1, W2 - lr dW2, b2 - lr db2].",
     ),
 ]

@@ -37,6 +37,16 @@ def clip_grad_norm(grads, max_norm):
     factor = min(1.0, max_norm / (total + 1e-6))
     return [g * factor for g in grads], float(total)
 ''',
+    "07.tanh_net_step": '''
+def tanh_net_step(W1, b1, W2, b2, X, y, lr):
+    h = np.tanh(X @ W1.T + b1)              # (N, H)
+    y_hat = h @ W2.T + b2                   # (N, out)
+    d = 2 * (y_hat - y) / y.size            # dL/dy_hat
+    dW2, db2 = d.T @ h, d.sum(axis=0)
+    dz = (d @ W2) * (1 - h ** 2)            # delta of the hidden layer
+    dW1, db1 = dz.T @ X, dz.sum(axis=0)
+    return [W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2]
+''',
 }
 
 WRONG = {
@@ -121,5 +131,27 @@ WRONG = {
         # breaks the rule "do not change the inputs": scales the given arrays in place
         "def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
         "    for g in grads:\n        g *= min(1.0, max_norm / (total + 1e-6))\n    return grads, float(total)\n",
+    ],
+    "07.tanh_net_step": [
+        # forgets tanh's derivative on the way back
+        ("def tanh_net_step(W1, b1, W2, b2, X, y, lr):\n    h = np.tanh(X @ W1.T + b1)\n"
+         "    d = 2 * (h @ W2.T + b2 - y) / y.size\n    dz = d @ W2\n"
+         "    return [W1 - lr * dz.T @ X, b1 - lr * dz.sum(0), W2 - lr * d.T @ h, b2 - lr * d.sum(0)]\n",
+         "without tanh's derivative"),
+        # updates W2 first, then uses the new W2 for the hidden layer's gradient
+        ("def tanh_net_step(W1, b1, W2, b2, X, y, lr):\n    h = np.tanh(X @ W1.T + b1)\n"
+         "    d = 2 * (h @ W2.T + b2 - y) / y.size\n    W2 = W2 - lr * d.T @ h\n"
+         "    b2 = b2 - lr * d.sum(0)\n    dz = (d @ W2) * (1 - h ** 2)\n"
+         "    return [W1 - lr * dz.T @ X, b1 - lr * dz.sum(0), W2, b2]\n",
+         "already-updated W2"),
+        # sums the squared errors instead of averaging them
+        ("def tanh_net_step(W1, b1, W2, b2, X, y, lr):\n    h = np.tanh(X @ W1.T + b1)\n"
+         "    d = 2 * (h @ W2.T + b2 - y)\n    dz = (d @ W2) * (1 - h ** 2)\n"
+         "    return [W1 - lr * dz.T @ X, b1 - lr * dz.sum(0), W2 - lr * d.T @ h, b2 - lr * d.sum(0)]\n",
+         "too big by the number of entries"),
+        # averages over the N examples only, not over all N * out entries
+        "def tanh_net_step(W1, b1, W2, b2, X, y, lr):\n    h = np.tanh(X @ W1.T + b1)\n"
+        "    d = 2 * (h @ W2.T + b2 - y) / len(X)\n    dz = (d @ W2) * (1 - h ** 2)\n"
+        "    return [W1 - lr * dz.T @ X, b1 - lr * dz.sum(0), W2 - lr * d.T @ h, b2 - lr * d.sum(0)]\n",
     ],
 }

@@ -122,12 +122,14 @@ def _iter_cases():
             Case((7, 1, 2), label="batch size 1 (single-example SGD)")]
 
 
-def _judge_int(received, expected, case):
-    if isinstance(received, float) and received.is_integer():
-        received = int(received)
+def judge_whole_number(received, expected, case):
+    """For answers the statement asks to be an int: a float, even 12.0, does not pass (chapter 7
+    uses it too)."""
     if not isinstance(received, int) or isinstance(received, bool):
-        return False, f"expected a whole number (int); got {type(received).__name__} {received!r}"
-    return (received == expected), ("" if received == expected else f"expected {expected}, got {received}")
+        return False, f"expected the int {expected}; got {type(received).__name__} {received!r}"
+    if received != expected:
+        return False, f"expected {expected}, got {received}"
+    return True, ""
 
 
 EXERCISES = [
@@ -163,7 +165,7 @@ EXERCISES = [
     ),
     Exercise(
         id="05.num_iterations", title="Epochs, batches and iterations", name="num_iterations", points=1,
-        cases=_iter_cases, reference=_num_iterations, judge=_judge_int,
+        cases=_iter_cases, reference=_num_iterations, judge=judge_whole_number,
         hint="Each epoch needs ceil(n / batch_size) iterations: a last, smaller batch still counts.",
     ),
 ]

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from dlcourse.grading.ch05 import judge_whole_number
 from dlcourse.grading.spec import Case, Exercise, Hint
 
 __all__ = ["EXERCISES", "min_depth_below", "init_scales", "layer_grad_norms", "clip_grad_norm",
@@ -161,15 +162,6 @@ def _close(a, b):
     return a.shape == b.shape and np.allclose(a, b, rtol=1e-6, atol=1e-9)
 
 
-def _judge_whole_number(received, expected, case):
-    """The statement asks for a whole number of layers: a float, even 5.0, does not pass."""
-    if not isinstance(received, int) or isinstance(received, bool):
-        return False, f"expected the int {expected}; got {type(received).__name__} {received!r}"
-    if received != expected:
-        return False, f"expected {expected}, got {received}"
-    return True, ""
-
-
 def _step_mistake(kind):
     def when(got, exp, case):
         want = tanh_net_step(*case.args, _mistake=kind)
@@ -223,7 +215,7 @@ EXERCISES = [
     Exercise(
         id="07.min_depth_below", title="How deep until the sigmoid bound falls below a threshold?",
         name="min_depth_below", points=2, cases=_depth_cases, reference=min_depth_below,
-        judge=_judge_whole_number,
+        judge=judge_whole_number,
         hints=[
             Hint(_safe(_ceil_log), "At an exact power of 0.25 the bound EQUALS the threshold, which is "
                  "not below it: you need one more layer. Rounding a logarithm up misses this; a loop "

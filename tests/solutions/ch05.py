@@ -121,5 +121,8 @@ WRONG = {
         "def num_iterations(n, batch_size, epochs):\n    return n * epochs // batch_size\n",
         # returns a float
         "def num_iterations(n, batch_size, epochs):\n    return n / batch_size * epochs\n",
+        # breaks the rule "an int": the right count, as a float
+        "import math\ndef num_iterations(n, batch_size, epochs):\n"
+        "    return float(math.ceil(n / batch_size) * epochs)\n",
     ],
 }

@@ -78,7 +78,8 @@ class Linear(Module):
         dy = _array(grad_output, "Linear.backward")
         expected = self._x.shape[:-1] + (self.out_features,)
         if dy.shape != expected:
-            raise ValueError(f"Linear.backward expects a gradient of shape {expected}; got {dy.shape}")
+            raise ValueError("Linear.backward expects a gradient of shape "
+                             f"{expected}; got {dy.shape}")
         x2 = self._x.reshape(-1, self.in_features)  # (N, in)
         dy2 = dy.reshape(-1, self.out_features)  # (N, out)
         self.weight.grad += dy2.T @ x2  # (out, in)

@@ -119,8 +119,9 @@ class CosineAnnealingLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def lr_at(self, t: int) -> float:
-        base = self.base_lrs[0]
-        return self.eta_min + (base - self.eta_min) * (1 + math.cos(math.pi * t / self.T_max)) / 2
+        base, low = self.base_lrs[0], self.eta_min
+        cos = math.cos(math.pi * t / self.T_max)  # 1 at t = 0, -1 at T_max
+        return low + (base - low) * (1 + cos) / 2
 
 
 class LinearLR(LRScheduler):

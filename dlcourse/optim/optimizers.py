@@ -290,7 +290,8 @@ class Adam(Optimizer):
     def _update(self, w, g, state):
         beta1, beta2 = self.betas
         if not state:
-            state.update(step=0, exp_avg=np.zeros_like(w), exp_avg_sq=np.zeros_like(w))
+            state.update(step=0, exp_avg=np.zeros_like(w),
+                         exp_avg_sq=np.zeros_like(w))
             if self.amsgrad:
                 state["max_exp_avg_sq"] = np.zeros_like(w)
         state["step"] += 1
@@ -299,7 +300,8 @@ class Adam(Optimizer):
         v *= beta2
         v += (1 - beta2) * g * g
         if self.amsgrad:
-            np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+            v_max = state["max_exp_avg_sq"]
+            np.maximum(v_max, v, out=v_max)
             v = state["max_exp_avg_sq"]
         denom = np.sqrt(v) / math.sqrt(1 - beta2**t) + self.eps
         w -= self.lr / (1 - beta1**t) * m / denom

@@ -109,8 +109,9 @@ def executed_notebook(book: Path, cache, path: Path) -> tuple[nbformat.NotebookN
         traceback = re.sub(r"\x1b\[[0-9;]*m", "", traceback)   # no terminal colours
         pytest.fail(f"{path.name} did not run top to bottom in the book build:\n{traceback[-5000:]}"
                     if traceback else
-                    f"{path.name} was not executed by the book build (is it in _toc.yml?); "
-                    "see test-artifacts/newcomer-build.log")
+                    f"the book build's cache holds no run of {path.name} as it is now: it is "
+                    "not in _toc.yml, or it changed after the build (with DLCOURSE_SITE: "
+                    "rebuild); see test-artifacts/newcomer-build.log")
     seconds = cache.get_cache_record(pk).data.get("execution_seconds")
     return merged, seconds
 

@@ -1,4 +1,4 @@
-"""The ``dlcourse`` command: ``dlcourse grade ...`` and ``dlcourse progress``."""
+"""The ``dlcourse`` command: ``grade``, ``merge``, ``export`` and ``progress``."""
 from __future__ import annotations
 
 import sys
@@ -8,8 +8,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     usage = (
         "usage: dlcourse grade SUBMISSION.ipynb [...] --out grades.csv\n"
+        "       dlcourse merge PART.csv [...] --out grades.csv\n"
+        "       dlcourse export grades.csv --format wide|canvas|moodle --out FILE\n"
         "       dlcourse progress [FOLDER]\n"
-        "Run 'dlcourse grade --help' or 'dlcourse progress --help' for the options."
+        "Run 'dlcourse COMMAND --help' for the options."
     )
     if not argv or argv[0] in ("-h", "--help"):
         print(usage)
@@ -19,6 +21,14 @@ def main(argv: list[str] | None = None) -> int:
         from .grading.batch import main as grade_main
 
         return grade_main(rest)
+    if command == "merge":
+        from .grading.merge import main as merge_main
+
+        return merge_main(rest)
+    if command == "export":
+        from .grading.export import main as export_main
+
+        return export_main(rest)
     if command == "progress":
         from .grading.progress import main as progress_main
 

@@ -236,13 +236,12 @@ def test_endless_answer_times_out_in_check():
         while True:
             time.sleep(0.01)
 
-    t0 = time.monotonic()
+    # No clock is read here (no timing assertion in the suite, issue 16): the status says
+    # which limit ended each answer, and an answer that was never ended would hang the test.
     res = grade_in_process(ex, busy)  # the CPU-time limit: 0.1 s of CPU
-    assert res.status == "timeout" and res.score == 0 and time.monotonic() - t0 < 2
-    t0 = time.monotonic()
+    assert res.status == "timeout" and res.score == 0
     res = grade_in_process(ex, sleepy)  # uses no CPU: the wall-clock backstop ends it
-    took = time.monotonic() - t0
-    assert res.status == "timeout" and harvest.wall_limit(0.1) - 0.5 < took < harvest.wall_limit(0.1) + 2
+    assert res.status == "timeout" and res.score == 0
 
 
 # --------------------------------------------------------------------------- one pipeline

@@ -222,6 +222,13 @@ def results() -> dict[str, dict[str, Any]]:
     return {k: dict(v) for k, v in _RESULTS.items()}
 
 
+def _status_colour(status: str) -> str:
+    """The colour of a status word in the score table."""
+    if status == "passed":
+        return _PASS_COLOR
+    return _GREY if status in ("not_checked", "not_attempted") else _FAIL_COLOR
+
+
 def score_table(chapter: str | int) -> None:
     """Show every exercise of one chapter with its latest score in this kernel. Returns ``None``."""
     from . import chapters, exercises
@@ -248,16 +255,17 @@ def score_table(chapter: str | int) -> None:
         title = ex.title if len(ex.title) <= room else ex.title[: max(room - 3, 0)] + "..."
         text.append(f"{line}  {title}" if room >= 8 else line)
     e = html.escape
+    cell = "text-align:left;padding:2px 10px"  # columns that never run together
     cells = "".join(
-        f'<tr><td style="text-align:left">{e(ex.id)}</td><td style="text-align:left">{e(ex.title)}</td>'
-        f'<td style="text-align:left;color:{_PASS_COLOR if r["status"] == "passed" else (_GREY if r["status"] in ("not_checked", "not_attempted") else _FAIL_COLOR)}">'
+        f'<tr><td style="{cell}">{e(ex.id)}</td><td style="{cell}">{e(ex.title)}</td>'
+        f'<td style="{cell};color:{_status_colour(r["status"])}">'
         f'{e(STATUSES.get(r["status"], r["status"]))}</td>'
-        f'<td>{_fmt_points(r["score"])} / {_fmt_points(r["max_score"])}</td></tr>'
+        f'<td style="{cell}">{_fmt_points(r["score"])} / {_fmt_points(r["max_score"])}</td></tr>'
         for ex, r in rows)
     page = (f'<div class="dlcourse-scores" style="font-family:sans-serif;font-size:0.92em">'
             f'<b>Chapter {e(ch)} exercises</b>: {_fmt_points(total)} / {_fmt_points(best)} points'
-            f'<table><tr><th style="text-align:left">id</th><th style="text-align:left">exercise</th>'
-            f'<th style="text-align:left">status</th><th>points</th></tr>{cells}</table></div>')
+            f'<table><tr><th style="{cell}">id</th><th style="{cell}">exercise</th>'
+            f'<th style="{cell}">status</th><th style="{cell}">points</th></tr>{cells}</table></div>')
     _show({"text/plain": "\n".join(text), "text/html": page,
            SCORES_MIME: {"chapter": ch, "exercises": [r for _, r in rows]}})
     return None

@@ -58,13 +58,15 @@ class EarlyStopping:
         return self.epoch >= 0 and self.epoch == self.best_epoch
 
     def step(self, val_loss: float) -> bool:
-        """Record one epoch's validation loss; return True when training should stop."""
+        """Record one epoch's validation loss; True means stop training."""
         val_loss = float(val_loss)
         if math.isnan(val_loss):
-            raise ValueError("EarlyStopping.step expects a number; got NaN (did training diverge?)")
+            raise ValueError("EarlyStopping.step expects a number; got NaN "
+                             "(did training diverge?)")
         self.epoch += 1
         if val_loss < self.best_loss - self.min_delta:
-            self.best_loss, self.best_epoch, self.bad_epochs = val_loss, self.epoch, 0
+            self.best_loss, self.best_epoch = val_loss, self.epoch
+            self.bad_epochs = 0
         else:
             self.bad_epochs += 1
         self.stopped = self.bad_epochs >= self.patience

@@ -1,0 +1,199 @@
+r"""``dlcourse grade --seed N``: the batch grader draws its own test cases.
+
+An answer that memorised the outputs a notebook shows (or the cases in ``chNN.py``, which a
+learner can read) passes the fixed cases. With ``--seed N`` every function exercise is tried on
+inputs drawn afresh from ``N`` and the exercise's id, and the expected values are computed by
+the reference on those new inputs, in the grader's process, before any learner code runs. The
+same ``N`` gives the same inputs on every machine (so shards of one run agree).
+
+How the inputs are drawn (:func:`reseed`):
+
+* **generic**, for every argument that is a NumPy array of numbers, with the same shape and
+  dtype: floats uniformly between the array's own minimum and maximum; integers between theirs;
+  booleans with the same share of ``True``. An array with at most two distinct values (a 0/1
+  mask, a one-hot row) keeps those values, in a new arrangement. A constant array of more than
+  one element (``gamma`` of ones, a zero velocity) is kept: it is structure, not data. A
+  single float in an array is drawn within ``max(1, |x|)`` of itself (a single integer, a
+  class label, is kept). Python numbers
+  (learning rates, step counts, probabilities) are kept.
+* **per exercise** (:data:`GENERATORS`), where the inputs are constrained: sizes and counts
+  drawn as whole numbers, a threshold drawn on a log scale, loss curves with ties, a new
+  labelled data set for ``01.fit_threshold`` (its judge is replaced by one that reads the new
+  data), etc.
+* **value exercises** (the answer is a variable, not a function) are not redrawn: there are no
+  inputs, and what is asked is the value itself.
+
+A redrawn case keeps its label with ``[inputs drawn, seed N]`` added, so feedback never claims
+the fixed inputs.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import zlib
+from typing import Any, Callable
+
+import numpy as np
+
+from .spec import Case, Exercise
+
+__all__ = ["reseed", "redraw", "GENERATORS", "rng_for"]
+
+
+def rng_for(seed: int, ex_id: str) -> np.random.Generator:
+    """The generator of one exercise's inputs: the same for the same seed and id everywhere."""
+    return np.random.default_rng([int(seed), zlib.crc32(ex_id.encode("utf-8"))])
+
+
+# --------------------------------------------------------------------------- generic redraw
+def _redraw_array(a: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    if a.size == 0 or a.dtype.kind not in "biuf":
+        return a.copy()
+    if a.dtype.kind == "b":
+        share = float(a.mean())
+        return rng.random(a.shape) < (share if 0 < share < 1 else 0.5)
+    values = np.unique(a)
+    if a.size == 1 and a.dtype.kind == "f":
+        x = float(a.ravel()[0])
+        r = max(1.0, abs(x))
+        return np.full(a.shape, rng.uniform(x - r, x + r), dtype=a.dtype)
+    if len(values) == 1:
+        return a.copy()
+    if len(values) == 2:
+        return rng.choice(values, size=a.shape).astype(a.dtype)
+    lo, hi = values[0], values[-1]
+    if a.dtype.kind == "f":
+        return rng.uniform(lo, hi, size=a.shape).astype(a.dtype)
+    return rng.integers(lo, hi, size=a.shape, endpoint=True).astype(a.dtype)
+
+
+def redraw(value: Any, rng: np.random.Generator) -> Any:
+    """``value`` with every NumPy array of numbers inside it redrawn (see the module doc)."""
+    if isinstance(value, np.ndarray):
+        return _redraw_array(value, rng)
+    if isinstance(value, (list, tuple)):
+        return type(value)(redraw(v, rng) for v in value)
+    if isinstance(value, dict):
+        return {k: redraw(v, rng) for k, v in value.items()}
+    return value
+
+
+# --------------------------------------------------------------------------- per exercise
+def _whole(v: int, rng: np.random.Generator, least: int = 1) -> int:
+    """A whole number of the same order as ``v`` (half to double), at least ``least``."""
+    return int(rng.integers(max(least, v // 2), max(least, 2 * v) + 1))
+
+
+def _all_whole(case: Case, rng: np.random.Generator) -> Case:
+    def one(v):
+        if isinstance(v, list):
+            return [one(x) for x in v]
+        return _whole(v, rng) if type(v) is int and v > 0 else v
+
+    return dataclasses.replace(case, args=tuple(one(a) for a in case.args))
+
+
+def _conv_size(case: Case, rng: np.random.Generator) -> Case:
+    h, f, p, s = case.args
+    f, p, s = _whole(f, rng), int(rng.integers(0, 2 * p + 2)), int(rng.integers(1, s + 2))
+    h = max(_whole(h, rng), f)  # the filter fits the image
+    return dataclasses.replace(case, args=(h, f, p, s))
+
+
+def _threshold_level(case: Case, rng: np.random.Generator) -> Case:
+    return dataclasses.replace(case, args=(float(10 ** rng.uniform(-6, 0)),))
+
+
+def _lr_step(case: Case, rng: np.random.Generator) -> Case:
+    t, *rest = case.args
+    total = rest[2]
+    return dataclasses.replace(case, args=(int(rng.integers(0, total + 1)), *rest))
+
+
+def _losses(case: Case, rng: np.random.Generator) -> Case:
+    losses, patience = case.args
+    new = [float(v) for v in np.round(rng.uniform(0.3, 1.5, size=len(losses)), 1)]
+    return dataclasses.replace(case, args=(new, int(rng.integers(1, len(losses) + 1))))
+
+
+def _fit_threshold(ex: Exercise, cases: list[Case], rng: np.random.Generator,
+                   tag: str) -> tuple[list[Case], dict]:
+    """New labelled data (class 0 wide and common, class 1 narrow and rare) and a judge that
+    reads it: training accuracy as good as the reference's, held-out accuracy within 0.1."""
+    data = {}
+    out = []
+    for i, case in enumerate(cases):
+        n0, n1 = int(rng.integers(20, 80)), int(rng.integers(5, 30))
+        mu = float(rng.uniform(1.5, 3.5))
+
+        def draw(m0, m1):
+            x = np.concatenate([rng.normal(0.0, 1.0, m0), rng.normal(mu, 0.4, m1)])
+            y = np.concatenate([np.zeros(m0, dtype=np.int64), np.ones(m1, dtype=np.int64)])
+            order = rng.permutation(m0 + m1)
+            return x[order], y[order]
+
+        x, y = draw(n0, n1)
+        label = f"case {i + 1}: {n0} negatives, {n1} positives {tag}"
+        data[label] = (x, y, *draw(3 * n0, 3 * n1))
+        out.append(Case((x, y), label=label))
+
+    def acc(t, x, y):
+        return float(np.mean((x >= t).astype(np.int64) == y))
+
+    def judge(got, exp, case):
+        if isinstance(got, bool) or not isinstance(got, (int, float)) or not math.isfinite(got):
+            return False, f"expected one finite number (the threshold); got {got!r}"
+        x, y, xt, yt = data[case.label]
+        if acc(got, x, y) < acc(exp, x, y) - 1e-12:
+            return False, (f"threshold {got:.4g} gets training accuracy {acc(got, x, y):.3f}; "
+                           f"the best possible is {acc(exp, x, y):.3f} (e.g. at {exp:.4g})")
+        if acc(got, xt, yt) < acc(exp, xt, yt) - 0.1:
+            return False, (f"on new data your threshold gets {acc(got, xt, yt):.3f} against "
+                           f"{acc(exp, xt, yt):.3f}: put it between the two closest points")
+        return True, ""
+
+    return out, {"judge": judge}
+
+
+def _per_case(fn: Callable[[Case, np.random.Generator], Case]):
+    def gen(ex, cases, rng, tag):
+        return [fn(c, rng) for c in cases], {}
+
+    return gen
+
+
+#: Exercises whose inputs are constrained: ``id -> gen(ex, cases, rng, tag) -> (cases,
+#: overrides)``, ``overrides`` being Exercise fields to replace (a judge that reads new data).
+GENERATORS: dict[str, Callable] = {
+    "01.fit_threshold": _fit_threshold,
+    "03.count_parameters": _per_case(_all_whole),
+    "05.num_iterations": _per_case(_all_whole),
+    "07.min_depth_below": _per_case(_threshold_level),
+    "07.init_scales": _per_case(_all_whole),
+    "08.warmup_cosine_lr": _per_case(_lr_step),
+    "09.early_stopping_epoch": _per_case(_losses),
+    "10.conv_output_size": _per_case(_conv_size),
+    "10.conv_params": _per_case(_all_whole),
+    "10.dense_params": _per_case(_all_whole),
+    "11.rnn_output_shape": _per_case(_all_whole),
+}
+
+
+def _generic(ex, cases, rng, tag):
+    return [dataclasses.replace(c, args=redraw(tuple(c.args), rng),
+                                kwargs=redraw(dict(c.kwargs), rng)) for c in cases], {}
+
+
+def reseed(ex: Exercise, seed: int | None) -> Exercise:
+    """A copy of ``ex`` whose cases are drawn from ``seed`` (``ex`` itself when ``seed`` is None
+    or the exercise is a value exercise). Deterministic: same seed, same cases."""
+    if seed is None or ex.kind != "function":
+        return ex
+    tag = f"[inputs drawn, seed {int(seed)}]"
+    gen = GENERATORS.get(ex.id, _generic)
+    cases, overrides = gen(ex, list(ex.cases()), rng_for(seed, ex.id), tag)
+    if gen is not _fit_threshold:
+        cases = [dataclasses.replace(c, label=f"{c.label or f'case {i + 1}'} {tag}")
+                 for i, c in enumerate(cases)]
+    frozen = tuple(cases)
+    return dataclasses.replace(ex, cases=lambda: list(frozen), **overrides)

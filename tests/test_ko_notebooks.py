@@ -1,0 +1,157 @@
+"""tools/ko_notebooks.py: the Korean notebooks are the English ones with translated markdown.
+
+The catalogs here are made in the test (every block of a notebook mapped to a marked string), so
+the tests do not depend on how far the translators have got.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+
+from conftest import ROOT, load_solutions
+
+spec = importlib.util.spec_from_file_location("ko_notebooks", ROOT / "tools" / "ko_notebooks.py")
+ko = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ko)
+
+MD = ko._parser()
+
+SAMPLE = """\
+# A heading with `code`
+
+A paragraph over
+two lines, with $x^2$ and a [link](../chapters/02_perceptrons.ipynb).
+
+- an item
+  that goes on
+- another item
+
+| column a | column b |
+|---|---|
+| cell one | cell two |
+
+:::{admonition} A note's title
+:class: tip
+Inside the note.
+:::
+
+```{code-block} python
+x = 1  # not prose
+```
+
+$$
+y = w x + b
+$$
+"""
+
+
+def _blocks(text: str) -> list[str]:
+    return [ko.msgid(t) for _, _, t in ko._blocks(MD, text, 0)]
+
+
+def _marked(ids) -> dict[str, str]:
+    """A hand-made catalog: each English message -> a marked 'translation' of it."""
+    return {i: f"[ko {n}] 번역" for n, i in enumerate(ids)}
+
+
+def test_blocks_are_the_messages_sphinx_extracts():
+    assert _blocks(SAMPLE) == [
+        "A heading with `code`",
+        "A paragraph over two lines, with $x^2$ and a [link](../chapters/02_perceptrons.ipynb).",
+        "an item that goes on", "another item", "column a", "column b", "cell one", "cell two",
+        "A note's title", "Inside the note."]
+
+
+def test_every_block_is_replaced_and_the_markup_kept():
+    catalog = _marked(_blocks(SAMPLE))
+    out, missing = ko.translate_markdown(SAMPLE, catalog)
+    assert missing == []
+    assert _blocks(out) == list(catalog.values()), out
+    for kept in ("# [ko 0]", "- [ko 2]", "| [ko 6] 번역 | [ko 7] 번역 |", ":::{admonition} [ko 8]",
+                 ":class: tip", "x = 1  # not prose", "$$\ny = w x + b\n$$"):
+        assert kept in out, f"expected {kept!r} in the translated cell; got:\n{out}"
+
+
+def test_a_block_without_translation_stays_english_and_is_reported():
+    ids = _blocks(SAMPLE)
+    catalog = _marked(ids)
+    del catalog[ids[1]], catalog[ids[6]]
+    out, missing = ko.translate_markdown(SAMPLE, catalog)
+    assert missing == [ids[1], ids[6]]
+    assert "A paragraph over\ntwo lines" in out and "| cell one |" in out
+
+
+@pytest.mark.parametrize("rel", ["chapters/03_activation_functions.ipynb",
+                                 "exercises/03_activation_functions.ipynb"])
+def test_real_notebook_code_identical_structure_unchanged_prose_replaced(rel):
+    nb = json.loads((ROOT / rel).read_text(encoding="utf-8"))
+    ids = [ko.msgid(t) for c in nb["cells"] if c["cell_type"] == "markdown"
+           for _, _, t in ko._blocks(MD, ko._source(c), 0)]
+    catalog = _marked(dict.fromkeys(ids))
+    new, missing = ko.translate_notebook(nb, catalog)
+    assert missing == []
+    assert new["metadata"]["dlcourse"]["language"] == "ko"
+    assert {k: v for k, v in new["metadata"].items() if k != "dlcourse"} == \
+        {k: v for k, v in nb["metadata"].items() if k != "dlcourse"}
+    assert len(new["cells"]) == len(nb["cells"])
+    for old, cell in zip(nb["cells"], new["cells"]):
+        assert (cell["cell_type"], cell.get("id"), cell["metadata"]) == \
+            (old["cell_type"], old.get("id"), old["metadata"])
+        if old["cell_type"] == "code":
+            assert json.dumps(cell) == json.dumps(old), f"code cell {old.get('id')} changed"
+        else:
+            left = [b for b in (ko.msgid(t) for _, _, t in ko._blocks(MD, ko._source(cell), 0))
+                    if b not in catalog.values()]
+            assert left == [], f"cell {old.get('id')}: blocks still in English: {left}"
+
+
+def test_the_english_notebook_is_not_modified():
+    path = ROOT / "exercises/02_perceptrons.ipynb"
+    before = path.read_bytes()
+    nb = json.loads(before)
+    ko.translate_notebook(nb, {})
+    assert json.loads(before) == nb
+
+
+def test_write_notebooks_writes_every_notebook_with_its_language(tmp_path):
+    report = ko.write_notebooks(tmp_path)
+    assert sorted(report) == sorted(str(p) for p in ko.notebooks())
+    for rel in ko.notebooks():
+        nb = json.loads((tmp_path / rel).read_text(encoding="utf-8"))
+        assert nb["metadata"]["dlcourse"]["language"] == "ko", rel
+    stamp = {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.ipynb")}
+    ko.write_notebooks(tmp_path)  # unchanged: nothing rewritten
+    assert stamp == {p: p.stat().st_mtime_ns for p in tmp_path.rglob("*.ipynb")}
+
+
+def test_cli_strict_fails_on_untranslated(tmp_path, capsys):
+    catalogs = tmp_path / "empty"
+    catalogs.mkdir()
+    report = ko.write_notebooks(tmp_path / "out", catalogs=catalogs)
+    assert all(report.values()), "with no catalogs every notebook has English blocks left"
+    assert ko.main(["--out", str(tmp_path / "cli")]) == 0
+    assert "ko_notebooks: wrote" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_korean_exercise_notebook_still_grades(tmp_path):
+    """Solutions pasted into the Korean notebook's answer cells score full marks in the batch
+    grader: the answer cells kept their metadata and the notebook its chapter."""
+    from dlcourse.grading.batch import grade
+
+    rel = "exercises/02_perceptrons.ipynb"
+    nb = json.loads((ROOT / rel).read_text(encoding="utf-8"))
+    ids = [ko.msgid(t) for c in nb["cells"] if c["cell_type"] == "markdown"
+           for _, _, t in ko._blocks(MD, ko._source(c), 0)]
+    new, _ = ko.translate_notebook(nb, _marked(dict.fromkeys(ids)))
+    solutions = load_solutions("02").SOLUTIONS
+    for cell in new["cells"]:
+        ex_id = cell["metadata"].get("dlcourse", {}).get("exercise")
+        if ex_id:
+            cell["source"] = solutions[ex_id]
+    sub = tmp_path / "02_perceptrons.ipynb"
+    sub.write_text(json.dumps(new, ensure_ascii=False), encoding="utf-8")
+    rows = grade([sub], timeout=60, jobs=1)
+    assert rows and all(r.status == "passed" for r in rows), [(r.exercise, r.status) for r in rows]

@@ -1,0 +1,216 @@
+"""Write the Korean copies of the chapter and exercise notebooks (issue 15, 한국어판).
+
+A Korean notebook is its English notebook with every markdown cell translated from the same
+message catalogs the Korean website is built from (``locales/ko/LC_MESSAGES/<page>.po``), and
+nothing else changed: the same cells in the same order, code cells byte for byte, outputs and
+cell metadata as they were. Its notebook metadata says which language it speaks,
+``metadata.dlcourse.language = "ko"``; ``dlcourse.grading.check()`` and the batch grader read it
+(see ``dlcourse/i18n.py``).
+
+How a markdown cell is translated: Sphinx's gettext builder made one message per translatable
+block of the *MyST-parsed* page (a paragraph, a heading, a list item's paragraph, a table cell,
+an admonition's title and paragraphs), and its ``msgid`` is that block's inline source with the
+line breaks turned into spaces. This script parses each cell with the same parser (MyST's
+markdown-it with the book's extensions), takes every ``inline`` token (its text and its source
+lines), finds that text in the cell's source and replaces exactly that span with the ``msgstr``.
+Markup around a block (``#``, list bullets, ``>``, table pipes, directive fences and options)
+stays as it is. Directive bodies (``{note}``, ``:::{admonition} Title``, ``{figure}`` ...) are
+parsed the same way, recursively; code-like directives are left alone. A block without a
+translation (no entry, an empty or a fuzzy one) stays English and is reported.
+
+Used by the Korean build (h15a's ``tools/build-book.sh``)::
+
+    python tools/ko_notebooks.py --out DIR            # DIR/chapters/*.ipynb, DIR/exercises/*.ipynb
+    python tools/ko_notebooks.py --out DIR --strict   # exit 1 if any block is untranslated
+
+or from Python::
+
+    from ko_notebooks import write_notebooks
+    report = write_notebooks(Path(DIR))   # {"chapters/02_perceptrons.ipynb": [untranslated...]}
+
+``translate_notebook(nb, catalog)`` does one notebook (a dict as ``json.load`` reads it) and
+``load_catalog(po_path)`` reads one catalog, for tests and other tools.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any, Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOK_DIRS = ("chapters", "exercises")
+LANGUAGE = "ko"
+CATALOGS = ROOT / "locales" / LANGUAGE / "LC_MESSAGES"
+EXTENSIONS = {"colon_fence", "dollarmath", "amsmath", "deflist", "substitution"}  # _config.yml
+
+# Directives whose body is not markdown (code, math, raw text): their text is never translated.
+LITERAL_DIRECTIVES = {"code", "code-block", "code-cell", "sourcecode", "literalinclude", "math",
+                      "raw", "eval-rst", "bibliography", "toctree", "include", "glossary",
+                      "csv-table", "mermaid", "graphviz"}
+_DIRECTIVE = re.compile(r"^\{([\w:.-]+)\}\s*(.*)$")
+
+
+def load_catalog(po_path: Path) -> dict[str, str]:
+    """msgid -> msgstr of one ``.po`` file: translated, non-fuzzy messages only."""
+    from babel.messages.pofile import read_po
+
+    if not Path(po_path).exists():
+        return {}
+    with open(po_path, "rb") as f:
+        cat = read_po(f)
+    return {m.id: m.string for m in cat
+            if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+
+
+def _parser():
+    from markdown_it.renderer import RendererHTML
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.parsers.mdit import create_md_parser
+
+    return create_md_parser(MdParserConfig(enable_extensions=EXTENSIONS), RendererHTML)
+
+
+def msgid(text: str) -> str:
+    """The catalog key of a block's inline source, as Sphinx's gettext builder writes it."""
+    return text.replace("\n", " ").strip()
+
+
+def _blocks(md, text: str, first_line: int) -> Iterator[tuple[int, int, str]]:
+    """Every translatable block of ``text``: (first source line, last source line, inline
+    source). A table's cells are blocks on one line each, left to right. Line numbers count from ``first_line`` (the text's first line in
+    the cell), so directive bodies parsed on their own map back to the cell."""
+    for tok in md.parse(text):
+        if tok.type == "inline" and tok.map and tok.content.strip():
+            yield first_line + tok.map[0], first_line + tok.map[1] - 1, tok.content
+        elif tok.type in ("fence", "colon_fence") and tok.map:
+            m = _DIRECTIVE.match(tok.info.strip())
+            if not m or m.group(1) in LITERAL_DIRECTIVES:
+                continue
+            if m.group(2).strip():  # the directive's argument: an admonition's or tab's title
+                yield first_line + tok.map[0], first_line + tok.map[0], m.group(2).strip()
+            body = tok.content.split("\n")
+            skip = 0
+            if body and body[0].strip() == "---":  # YAML options block
+                skip = next((i + 1 for i in range(1, len(body)) if body[i].strip() == "---"),
+                            len(body))
+            else:
+                while skip < len(body) and re.match(r"^\s*:[\w-]+:", body[skip]):
+                    skip += 1
+            yield from _blocks(md, "\n".join(body[skip:]), first_line + tok.map[0] + 1 + skip)
+
+
+def translate_markdown(source: str, catalog: dict[str, str]) -> tuple[str, list[str]]:
+    """One markdown cell's source translated: (new source, msgids left untranslated)."""
+    md = _parser()
+    lines = source.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    edits: list[tuple[int, int, str]] = []
+    missing: list[str] = []
+    cursor: dict[int, int] = {}  # line -> column already used (several cells on one row)
+    for first, last, content in _blocks(md, source, 0):
+        key = msgid(content)
+        parts = content.split("\n")
+        line = lines[first]
+        col = line.find(parts[0].strip(), cursor.get(first, 0) if first == last else 0)
+        if len(parts) == 1 and first == last:
+            if col < 0:
+                missing.append(key)
+                continue
+            end = starts[first] + col + len(parts[0].strip())
+            cursor[first] = col + len(parts[0].strip())
+        else:
+            end_col = lines[last].rfind(parts[-1].strip())
+            if col < 0 or end_col < 0:
+                missing.append(key)
+                continue
+            end = starts[last] + end_col + len(parts[-1].strip())
+        if key not in catalog:
+            missing.append(key)
+            continue
+        new = " ".join(catalog[key].split("\n"))
+        edits.append((starts[first] + col, end, new))
+    out = source
+    for start, end, new in sorted(edits, reverse=True):
+        out = out[:start] + new + out[end:]
+    return out, missing
+
+
+def _source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else src
+
+
+def translate_notebook(nb: dict[str, Any], catalog: dict[str, str],
+                       language: str = LANGUAGE) -> tuple[dict[str, Any], list[str]]:
+    """A translated copy of one notebook and the msgids it left in English.
+
+    Only the ``source`` of markdown cells changes (kept in the same list-of-lines form), plus
+    ``metadata.dlcourse.language``; every other byte of the notebook's data is copied.
+    """
+    out = copy.deepcopy(nb)
+    missing: list[str] = []
+    for cell in out.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        text, left = translate_markdown(_source(cell), catalog)
+        missing += left
+        if isinstance(cell.get("source"), list):
+            cell["source"] = text.splitlines(keepends=True)
+        else:
+            cell["source"] = text
+    out.setdefault("metadata", {}).setdefault("dlcourse", {})["language"] = language
+    return out, missing
+
+
+def notebooks(root: Path = ROOT) -> list[Path]:
+    """The English chapter and exercise notebooks, relative to ``root``."""
+    return [p.relative_to(root) for d in NOTEBOOK_DIRS for p in sorted((root / d).glob("*.ipynb"))]
+
+
+def write_notebooks(out_dir: Path, root: Path = ROOT, catalogs: Path | None = None,
+                    language: str = LANGUAGE) -> dict[str, list[str]]:
+    """Write every Korean notebook under ``out_dir`` (same relative paths as the English ones);
+    return, per notebook, the msgids left untranslated. A file is rewritten only if it changes."""
+    catalogs = catalogs or root / "locales" / language / "LC_MESSAGES"
+    report: dict[str, list[str]] = {}
+    for rel in notebooks(root):
+        nb = json.loads((root / rel).read_text(encoding="utf-8"))
+        catalog = load_catalog(catalogs / rel.with_suffix(".po"))
+        new, missing = translate_notebook(nb, catalog, language)
+        report[str(rel)] = missing
+        target = Path(out_dir) / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(new, indent=1, ensure_ascii=False) + "\n"
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Write the Korean chapter and exercise notebooks.")
+    p.add_argument("--out", required=True, type=Path,
+                   help="folder to write chapters/*.ipynb and exercises/*.ipynb into")
+    p.add_argument("--strict", action="store_true", help="exit 1 if a block is untranslated")
+    p.add_argument("--verbose", action="store_true", help="list every untranslated block")
+    args = p.parse_args(argv)
+    report = write_notebooks(args.out)
+    total = sum(len(v) for v in report.values())
+    for rel, missing in report.items():
+        if missing:
+            print(f"{rel}: {len(missing)} block(s) untranslated (left in English)")
+            if args.verbose:
+                for m in missing:
+                    print(f"    {m[:100]}")
+    print(f"ko_notebooks: wrote {len(report)} notebooks to {args.out}; "
+          f"{total} block(s) untranslated")
+    return 1 if args.strict and total else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

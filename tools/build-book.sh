@@ -12,7 +12,9 @@
 #      execution cache (_build/.jupyter_cache, the one myst-nb reads; `execute:` in _config.yml);
 #   5. jupyter-book build, which finds every notebook already executed in that cache and merges
 #      the stored outputs into the pages (it executes a notebook itself only if step 4 failed
-#      on it, and then reports the error as it always does).
+#      on it, and then reports the error as it always does);
+#   6. the Korean edition (한국어판) into _build/html/ko, from the same notebooks and cache and
+#      the catalogs in locales/ko/ (tools/i18n.py build).
 #
 # Usage: tools/build-book.sh [extra jupyter-book options]
 #   tools/build-book.sh                      # what `make book` runs
@@ -203,6 +205,12 @@ PY
 
 # --- 5. the book -----------------------------------------------------------------------------
 "$bin/jupyter-book" build . "${rewrite_all[@]}" "$@"
+
+# --- 6. the Korean edition, into _build/html/ko ------------------------------------------------
+# Same notebooks, same execution cache (step 4 filled it: nothing is executed again), the prose
+# from the catalogs locales/ko/LC_MESSAGES/*.po (English where a message is not translated yet),
+# then the Korean notebooks behind its download buttons (tools/i18n.py, tools/ko_notebooks.py).
+"$py" tools/i18n.py build "${rewrite_all[@]}" "$@"
 
 out="$root/_build/html"
 args=" $* "

@@ -1,35 +1,41 @@
-"""Every exercise of the course, now and later: the solution scores full marks, the stub scores 0,
-every typical wrong answer scores less than full, every specific hint is proved, and ``check()``
-and the batch grader agree on every answer of every proof file.
+"""Every exercise of the course, now and later: its proof holds, its notebook cells are the
+ones its definition gives, and ``check()`` and the batch grader agree on every answer of every
+proof.
 
-Proof files (``tests/solutions/chNN.py``): ``SOLUTIONS[id]`` is the reference answer's source;
-``WRONG[id]`` lists typical wrong answers, each a source string or a tuple ``(source, hint)``
-where ``hint`` is a distinctive substring of the hint text (or a tuple of several) that this
-wrong answer must trigger. A hint appears only when the grader recognised that very mistake:
-every specific :class:`~dlcourse.grading.spec.Hint` of an exercise is named by at least one
-wrong answer whose feedback shows it, and no answer (the solution included) shows a hint it
-does not name. An exercise with no solution, fewer than two wrong answers or no answer cell
-fails here.
+An exercise is defined once, in ``dlcourse/grading/chNN.py`` (see ``tools/exercise.py``): the
+``Exercise`` (statement, stub, points, cases, judge, hints) and the module's ``SOLUTIONS[id]``
+and ``WRONG[id]``, each wrong answer a source string or a tuple ``(source, hint)`` where
+``hint`` is a distinctive substring of the hint text (or a tuple of several) that this wrong
+answer must trigger. The proof (``tools/exercise.py prove``): the solution scores full marks
+with no hint, the stub 0 ("not attempted"), every wrong answer less than full and exactly the
+hints it names, every specific hint is named by some wrong answer, and there are at least two
+wrong answers.
 """
 from __future__ import annotations
 
-import numpy as np
+import copy
+import os
+import shutil
+import subprocess
+import sys
+
 import nbformat
 import pytest
 
-from conftest import exercise_notebook, filled_notebook, load_solutions
+from conftest import ROOT, exercise_notebook, filled_notebook, load_solutions, load_tool
 from dlcourse.grading import chapters, exercises
 from dlcourse.grading.batch import grade
 from dlcourse.grading.checker import grade_in_process
 
+TOOL = load_tool("exercise")
 ALL = exercises()
 IDS = [ex.id for ex in ALL]
 
 
 def _answer(ex, source):
     """Run a snippet as the learner's answer cell would (``np`` imported) and fetch ``ex.name``."""
-    if isinstance(source, tuple):  # (source, hint text(s) it must trigger), see CONTRIBUTING
-        source = source[0]
+    import numpy as np
+
     ns = {"__name__": "__main__", "np": np}
     exec(compile(source, f"<answer {ex.id}>", "exec"), ns)
     assert ex.name in ns, f"the snippet for {ex.id} does not define {ex.name!r}"
@@ -37,36 +43,7 @@ def _answer(ex, source):
 
 
 def wrong_answers(ex) -> list[tuple[str, tuple[str, ...]]]:
-    """``(source, names)`` for every wrong answer of ``ex``: ``names`` are the hint substrings
-    that answer must trigger (empty for a plain source string)."""
-    sol = load_solutions(ex.chapter)
-    out = []
-    for entry in getattr(sol, "WRONG", {}).get(ex.id, []) if sol else []:
-        if isinstance(entry, str):
-            out.append((entry, ()))
-        else:
-            assert isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], str), (
-                f"a WRONG entry of {ex.id} is neither a source string nor (source, hint)")
-            names = (entry[1],) if isinstance(entry[1], str) else tuple(entry[1])
-            out.append((entry[0], names))
-    return out
-
-
-def shown_hints(res) -> set[str]:
-    """The hint texts a learner sees for this result."""
-    return {v.hint for v in res.verdicts if v.hint}
-
-
-def _stub_source(ex):
-    path = exercise_notebook(ex.chapter)
-    assert path is not None, f"no exercises/{ex.chapter}_*.ipynb for {ex.id}"
-    nb = nbformat.read(str(path), as_version=4)
-    for c in nb.cells:
-        meta = c.get("metadata", {})
-        if (meta.get("dlcourse") or {}).get("exercise") == ex.id:
-            assert "answer" in meta.get("tags", []), f"the answer cell of {ex.id} is not tagged 'answer'"
-            return c.source
-    pytest.fail(f"{path.name} has no answer cell for {ex.id}")
+    return TOOL.wrong_answers(load_solutions(ex.chapter), ex)
 
 
 def test_there_are_exercises():
@@ -75,53 +52,114 @@ def test_there_are_exercises():
 
 
 @pytest.mark.parametrize("ex", ALL, ids=IDS)
-def test_solution_scores_full(ex):
-    sol = load_solutions(ex.chapter)
-    assert sol is not None and ex.id in getattr(sol, "SOLUTIONS", {}), f"no solution for {ex.id}"
-    res = grade_in_process(ex, _answer(ex, sol.SOLUTIONS[ex.id]))
-    assert res.status == "passed" and res.score == ex.points, res.feedback()
-    assert not shown_hints(res)
+def test_exercise_is_proved(ex):
+    """Solution full, stub 0, wrong answers less, each hint where it belongs."""
+    problems = TOOL.prove(ex, load_solutions(ex.chapter))
+    assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("ex", ALL, ids=IDS)
-def test_stub_scores_zero(ex):
-    src = _stub_source(ex)
-    assert "raise NotImplementedError" in src or ex.kind == "value"
-    res = grade_in_process(ex, _answer(ex, src))
-    assert res.score == 0 and res.status == "not_attempted", res.feedback()
+# --------------------------------------------------------------------------- notebook cells
+def test_notebooks_agree_with_the_definitions():
+    stale = TOOL.sync(ROOT, check=True)
+    assert not stale, f"{stale} disagree with dlcourse/grading/chNN.py; run tools/exercise.py sync"
 
 
-@pytest.mark.parametrize("ex", ALL, ids=IDS)
-def test_wrong_answers_score_less(ex):
-    wrong = wrong_answers(ex)
-    assert len(wrong) >= 2, f"{ex.id} needs at least two typical wrong answers in tests/solutions"
-    for i, (src, _) in enumerate(wrong):
-        res = grade_in_process(ex, _answer(ex, src))
-        assert res.score < ex.points, f"wrong answer #{i} of {ex.id} scored full marks"
+def _mutations():
+    """Ways a notebook can disagree with its definition: (what, change(nb, cells of exercise 1))."""
+    def meta(c):
+        c.metadata["dlcourse"]["exercise"] = "02.other"
+
+    def swap(nb, i):
+        nb.cells[i:i + 3], nb.cells[i + 3:i + 6] = nb.cells[i + 3:i + 6], nb.cells[i:i + 3]
+
+    return {
+        "statement reworded": lambda nb, i: setattr(nb.cells[i], "source",
+                                                    nb.cells[i].source + " More."),
+        "points in the heading": lambda nb, i: setattr(
+            nb.cells[i], "source", nb.cells[i].source.replace("(2 points)", "(3 points)", 1)),
+        "stub edited": lambda nb, i: setattr(nb.cells[i + 1], "source", "def and_gate(x1, x2):"),
+        "answer tag lost": lambda nb, i: nb.cells[i + 1].metadata.pop("tags"),
+        "check tag lost": lambda nb, i: nb.cells[i + 2].metadata.pop("tags"),
+        "exercise id in the metadata": lambda nb, i: meta(nb.cells[i + 1]),
+        "check cell calls another id": lambda nb, i: setattr(
+            nb.cells[i + 2], "source", 'check("02.or_gate", and_gate)'),
+        "exercises in another order": swap,
+        "an exercise missing": lambda nb, i: nb.cells.__delitem__(slice(i, i + 3)),
+    }
 
 
-@pytest.mark.parametrize("ex", ALL, ids=IDS)
-def test_each_wrong_answer_shows_exactly_the_hints_it_names(ex):
-    """A hint appears only when the grader recognised that mistake (issue 11 §3)."""
-    texts = [h.text for h in ex.hints]
-    for i, (src, names) in enumerate(wrong_answers(ex)):
-        for n in names:
-            assert any(n in t for t in texts), f"{ex.id} wrong #{i} names {n!r}, which no hint says"
-        shown = shown_hints(grade_in_process(ex, _answer(ex, src)))
-        for n in names:
-            assert any(n in t for t in shown), (
-                f"{ex.id} wrong #{i} should show the hint {n!r}; it shows {sorted(shown)}")
-        for t in shown:
-            assert any(n in t for n in names), (
-                f"{ex.id} wrong #{i} shows a hint it does not name: {t!r}")
+@pytest.mark.parametrize("what", list(_mutations()))
+def test_a_notebook_that_disagrees_is_caught(what):
+    nb = nbformat.read(str(exercise_notebook("02")), as_version=4)
+    exs = load_solutions("02").EXERCISES
+    assert not TOOL.sync_notebook(copy.deepcopy(nb), exs), "the committed notebook is stale"
+    i = next(k for k, c in enumerate(nb.cells)
+             if (c.metadata.get("dlcourse") or {}).get("exercise") == "02.and_gate") - 1
+    _mutations()[what](nb, i)
+    before = nbformat.writes(nb)
+    assert TOOL.sync_notebook(nb, exs), f"{what}: not noticed"
+    assert nbformat.writes(nb) != before
+    fixed = nbformat.read(str(exercise_notebook("02")), as_version=4)
+    if what not in ("an exercise missing", "exercise id in the metadata"):  # (new cell ids)
+        assert nbformat.writes(nb) == nbformat.writes(fixed), f"{what}: not put right"
 
 
-@pytest.mark.parametrize("ex", ALL, ids=IDS)
-def test_every_hint_is_proved_by_a_wrong_answer(ex):
-    named = [n for _, names in wrong_answers(ex) for n in names]
-    unproved = [h.text for h in ex.hints if not any(n in h.text for n in named)]
-    assert not unproved, (f"{ex.id}: no WRONG entry of tests/solutions/ch{ex.chapter}.py names "
-                          f"these hints (add (source, 'hint substring') tuples): {unproved}")
+# --------------------------------------------------------------------------- new and prove
+def _copy_of_the_course(dest):
+    """The parts ``tools/exercise.py`` reads and writes: the package, the notebooks, the tool."""
+    for name in ("dlcourse", "exercises"):
+        shutil.copytree(ROOT / name, dest / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    (dest / "tools").mkdir()
+    shutil.copy(ROOT / "tools" / "exercise.py", dest / "tools")
+    return dest
+
+
+def _tool(copy_root, *args):
+    env = {**os.environ, "PYTHONPATH": str(copy_root)}
+    return subprocess.run([sys.executable, str(copy_root / "tools" / "exercise.py"), *args],
+                          cwd=copy_root, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_new_scaffolds_an_exercise_that_proves(tmp_path):
+    root = _copy_of_the_course(tmp_path)
+    made = _tool(root, "new", "02.my_gate")
+    assert made.returncode == 0, made.stdout + made.stderr
+    nb = nbformat.read(str(root / "exercises" / "02_perceptrons.ipynb"), as_version=4)
+    cells = nb.cells[-5:-2]
+    assert cells[0].source.startswith("## TODO: a short title (1 point)\n\nWrite `my_gate(x)`")
+    assert cells[1].metadata == {"dlcourse": {"exercise": "02.my_gate"}, "tags": ["answer"]}
+    assert cells[2].source == 'check("02.my_gate", my_gate)'
+    assert nb.cells[-1].source == 'score_table("02")'
+    proved = _tool(root, "prove", "02.my_gate")
+    assert proved.returncode == 0 and "02.my_gate proved" in proved.stdout, proved.stdout
+    again = _tool(root, "new", "02.my_gate")
+    assert again.returncode != 0 and "already exists" in again.stderr
+    # the real files are untouched
+    assert "02.my_gate" not in (ROOT / "dlcourse" / "grading" / "ch02.py").read_text()
+
+
+def test_prove_names_what_fails(tmp_path):
+    root = _copy_of_the_course(tmp_path)
+    assert _tool(root, "new", "02.my_gate").returncode == 0
+    module = root / "dlcourse" / "grading" / "ch02.py"
+    source = module.read_text()
+    # the second wrong answer becomes right; the solution loses its factor
+    source = source.replace("return 3.0 * np.asarray(x, dtype=float)",
+                            "return 2.0 * np.asarray(x, dtype=float)")
+    source = source.replace("def my_gate(x):\n    return 2.0 * np.asarray(x, dtype=float)\n\'\'\'",
+                            "def my_gate(x):\n    return np.asarray(x, dtype=float)\n\'\'\'")
+    module.write_text(source)
+    proved = _tool(root, "prove", "02.my_gate")
+    assert proved.returncode == 1, proved.stdout + proved.stderr
+    assert "02.my_gate: wrong answer #1 got full marks" in proved.stdout, proved.stdout
+    assert "02.my_gate: the solution got 0 of 1" in proved.stdout, proved.stdout
+    # a statement edited in the definition leaves the notebook stale until it is synced
+    module.write_text(module.read_text().replace("TODO say what it returns", "It doubles x"))
+    stale = _tool(root, "sync", "--check")
+    assert stale.returncode == 1 and "02_perceptrons.ipynb" in stale.stderr, stale.stderr
+    assert _tool(root, "sync").returncode == 0
+    assert _tool(root, "sync", "--check").returncode == 0
 
 
 # --------------------------------------------------------------------------- batch grader

@@ -90,6 +90,7 @@ fi
 # --- 3. glossary page and the notebooks' Colab cell ----------------------------------------
 "$py" tools/make_glossary.py
 "$py" tools/colab_cell.py
+"$py" tools/exercise.py sync
 
 # --- 4. notebooks executed in parallel into the execution cache ----------------------------
 # One BLAS/OpenMP thread per kernel: several kernels on few cores would otherwise oversubscribe

@@ -3,6 +3,10 @@
 Two labelling exercises (which paradigm? which task?) and three small learners written from
 scratch: a threshold learned from data, one k-means step, and an epsilon-greedy choice.
 """
+# Over the house style's ~300 lines on purpose: each exercise of the chapter is defined whole
+# in this file (statement, stub, points, cases, judge, hints, reference solution and typical
+# wrong answers), so a teacher changes an exercise in one place; tools/exercise.py writes the
+# notebook's cells from it and proves it.
 from __future__ import annotations
 
 import math
@@ -280,6 +284,37 @@ EXERCISES = [
         ],
         hint="Ask: are there labelled answers (supervised), no labels at all (unsupervised), "
              "or rewards for actions (reinforcement)?",
+        statement="""
+Fill in the dictionary `PARADIGM`: for each situation write one of the strings
+`"supervised"`, `"unsupervised"` or `"reinforcement"`.
+
+| key | situation |
+|---|---|
+| `spam_filter` | a filter learns from thousands of e-mails that people marked "spam" or "not spam" |
+| `customer_groups` | a shop groups its customers by what they buy; nobody says what the groups are |
+| `chess_agent` | a program plays chess against itself and only learns at the end who won |
+| `house_prices` | predict a house's sale price from past sales, each with its price |
+| `news_topics` | find the main topics in a pile of news articles that have no tags |
+| `robot_walking` | a robot gets a reward for every metre it walks forward without falling |
+| `digit_reader` | read handwritten digits, learning from images each labelled with its digit |
+| `image_compression` | describe each 64-pixel image by just 2 numbers that keep most of its variation |
+
+Example: `PARADIGM["spam_filter"] = "supervised"` (the e-mails come with labels).
+""",
+        stub="""
+PARADIGM = {
+    "spam_filter": None,
+    "customer_groups": None,
+    "chess_agent": None,
+    "house_prices": None,
+    "news_topics": None,
+    "robot_walking": None,
+    "digit_reader": None,
+    "image_compression": None,
+}
+# YOUR CODE HERE: replace each None by "supervised", "unsupervised"
+# or "reinforcement"
+""",
     ),
     Exercise(
         id="01.task_type", title="Classification or regression?", name="TASK_TYPE",
@@ -294,6 +329,36 @@ EXERCISES = [
                  "The answer is one of a fixed set of categories: classification."),
         ],
         hint="Is the output a category (classification) or a quantity (regression)?",
+        statement="""
+Every task below is supervised. Fill in `TASK_TYPE` with `"classification"` when the answer
+is one of a fixed set of categories and `"regression"` when it is a quantity.
+
+| key | the model predicts... |
+|---|---|
+| `spam_or_not` | whether an e-mail is spam |
+| `house_price` | a house's sale price in euros |
+| `which_digit` | which digit (0-9) an image shows |
+| `temperature_tomorrow` | tomorrow's noon temperature in degrees |
+| `tumour_benign_or_malignant` | whether a tumour is benign or malignant |
+| `delivery_minutes` | how many minutes a delivery will take |
+| `age_from_photo` | a person's age in years from a photo |
+| `language_of_text` | which language a text is written in |
+
+Example: `TASK_TYPE["spam_or_not"] = "classification"`.
+""",
+        stub="""
+TASK_TYPE = {
+    "spam_or_not": None,
+    "house_price": None,
+    "which_digit": None,
+    "temperature_tomorrow": None,
+    "tumour_benign_or_malignant": None,
+    "delivery_minutes": None,
+    "age_from_photo": None,
+    "language_of_text": None,
+}
+# YOUR CODE HERE: replace each None by "classification" or "regression"
+""",
     ),
     Exercise(
         id="01.fit_threshold", title="Learn a threshold from data", name="fit_threshold",
@@ -309,6 +374,28 @@ EXERCISES = [
         ],
         hint="Return one float t: the rule 'predict 1 when x >= t' should get the highest "
              "possible accuracy on (x, y).",
+        statement="""
+The simplest learned rule: *predict 1 when `x >= t`, else 0*. Write
+`fit_threshold(x, y) -> float` that picks the threshold `t` with the **highest accuracy** on the
+training data.
+
+- `x`: float array of shape `(n,)`; `y`: integer array of shape `(n,)` with values 0 or 1.
+  Class 1 tends to have the larger `x`.
+- Return one Python float `t` (`float(t)`, not an array). Good candidates are the midpoints
+  between neighbouring sorted `x` values, and one value below the smallest (the best choice
+  when every label is 1).
+- The check scores your `t` by its training accuracy (it must be the best possible) and by its
+  accuracy on new data from the same source.
+
+Example: `fit_threshold(np.array([1., 2., 3., 10., 11.]), np.array([0, 0, 0, 1, 1]))` can
+return `6.5`.
+""",
+        stub='''
+def fit_threshold(x, y):
+    """The threshold t with the best accuracy of 'predict 1 when x >= t'."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+''',
     ),
     Exercise(
         id="01.kmeans_step", title="One step of k-means", name="kmeans_step",
@@ -323,6 +410,28 @@ EXERCISES = [
         ],
         hint="Assign every point to its nearest centroid (Euclidean distance), then move each "
              "centroid to the mean of its points; a centroid with no points stays put.",
+        statement="""
+k-means is an unsupervised method that finds `k` groups. One step has two parts:
+1. **assign** every point to its nearest centroid (Euclidean distance);
+2. **update**: move every centroid to the mean of the points assigned to it. A centroid that
+   got no points stays where it was.
+
+Write `kmeans_step(X, centroids) -> new_centroids`, where `X` has shape `(n, 2)` and
+`centroids` shape `(k, 2)`; return a new float array of shape `(k, 2)` (do not change the
+inputs).
+
+Example: `kmeans_step(np.array([[0., 0.], [2., 0.], [10., 0.]]), np.array([[0., 0.], [9., 0.]]))`
+returns `[[1., 0.], [10., 0.]]`.
+""",
+        stub='''
+def kmeans_step(X, centroids):
+    """Assign each point of X (n, 2) to its nearest centroid.
+
+    Return the new centroids, shape (k, 2).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+''',
     ),
     Exercise(
         id="01.epsilon_greedy", title="Explore or exploit: an epsilon-greedy choice",
@@ -340,5 +449,197 @@ EXERCISES = [
                  "not of the smallest or another arm."),
         ],
         hint="If u < epsilon return random_arm, else the index of the largest q value.",
+        statement="""
+A reinforcement-learning agent facing several slot machines ("arms") keeps an estimate
+`q_values[a]` of each arm's reward. The **epsilon-greedy** rule explores with probability
+`epsilon` and otherwise exploits the best-looking arm. To make it testable, the random numbers
+are passed in:
+
+Write `choose_action(q_values, epsilon, u, random_arm) -> int`:
+- if `u < epsilon` (`u` is a uniform random number in [0, 1)), **explore**: return `random_arm`;
+- otherwise **exploit**: return the index of the largest `q_values` entry (the first one on a tie).
+
+Example: `choose_action(np.array([0.2, 0.9, 0.4]), 0.1, 0.5, 2)` returns `1`.
+""",
+        stub='''
+def choose_action(q_values, epsilon, u, random_arm):
+    """Epsilon-greedy: random_arm if u < epsilon, else the index of the
+    largest q value."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+''',
     ),
 ]
+
+
+# ------------------------------------------------------------ the proof
+# The reference solution of each exercise and its typical wrong answers, as the source a
+# learner would paste into the answer cell (see CONTRIBUTING.md, tools/exercise.py prove).
+SOLUTIONS = {
+    "01.paradigm": '''
+PARADIGM = {
+    "spam_filter": "supervised",
+    "customer_groups": "unsupervised",
+    "chess_agent": "reinforcement",
+    "house_prices": "supervised",
+    "news_topics": "unsupervised",
+    "robot_walking": "reinforcement",
+    "digit_reader": "supervised",
+    "image_compression": "unsupervised",
+}
+''',
+    "01.task_type": '''
+TASK_TYPE = {
+    "spam_or_not": "classification",
+    "house_price": "regression",
+    "which_digit": "classification",
+    "temperature_tomorrow": "regression",
+    "tumour_benign_or_malignant": "classification",
+    "delivery_minutes": "regression",
+    "age_from_photo": "regression",
+    "language_of_text": "classification",
+}
+''',
+    "01.fit_threshold": '''
+def fit_threshold(x, y):
+    """Return the threshold t that maximises the accuracy of 'predict 1 when x >= t'."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y)
+    xs = np.unique(x)
+    candidates = np.concatenate([[xs[0] - 1.0], (xs[:-1] + xs[1:]) / 2])
+    best_t, best_acc = candidates[0], -1.0
+    for t in candidates:
+        acc = np.mean((x >= t) == y)
+        if acc > best_acc:
+            best_t, best_acc = t, acc
+    return float(best_t)
+''',
+    "01.kmeans_step": '''
+def kmeans_step(X, centroids):
+    """Assign each point of X (n, 2) to its nearest centroid, return the new centroids (k, 2)."""
+    X = np.asarray(X, dtype=float)
+    new = np.array(centroids, dtype=float)
+    dist = np.linalg.norm(X[:, None, :] - new[None, :, :], axis=2)  # (n, k)
+    nearest = dist.argmin(axis=1)
+    for j in range(len(new)):
+        if np.any(nearest == j):
+            new[j] = X[nearest == j].mean(axis=0)
+    return new
+''',
+    "01.epsilon_greedy": '''
+def choose_action(q_values, epsilon, u, random_arm):
+    """Epsilon-greedy: random_arm if u < epsilon, else the index of the largest q value."""
+    if u < epsilon:
+        return int(random_arm)
+    return int(np.argmax(q_values))
+''',
+}
+
+WRONG = {
+    "01.paradigm": [
+        # calls the chess agent supervised (it only gets a reward, no labels)
+        (SOLUTIONS["01.paradigm"].replace('"chess_agent": "reinforcement"',
+                                          '"chess_agent": "supervised"'),
+         "No one labels each move"),
+        # everything with data is "supervised"
+        ("PARADIGM = {k: 'supervised' for k in ['spam_filter', 'customer_groups', 'chess_agent', "
+         "'house_prices', 'news_topics', 'robot_walking', 'digit_reader', 'image_compression']}\n",
+         ("Is there a right answer attached", "No one labels each move")),
+        # capitalised / with 'learning'
+        (SOLUTIONS["01.paradigm"].replace('"unsupervised"', '"Unsupervised learning"'),
+         "Use exactly one of the strings"),
+        # a labelled task (spam or not, labelled by people) taken for unsupervised
+        (SOLUTIONS["01.paradigm"].replace('"spam_filter": "supervised"',
+                                          '"spam_filter": "unsupervised"'),
+         "Each example comes with the answer"),
+    ],
+    "01.task_type": [
+        # a number-coded class (digit) taken for regression
+        (SOLUTIONS["01.task_type"].replace('"which_digit": "classification"',
+                                           '"which_digit": "regression"'),
+         "one of a fixed set of categories"),
+        # age treated as a category
+        (SOLUTIONS["01.task_type"].replace('"age_from_photo": "regression"',
+                                           '"age_from_photo": "classification"'),
+         "a number on a continuous scale"),
+        # capitalised: not one of the two strings asked for
+        (SOLUTIONS["01.task_type"].replace('"house_price": "regression"',
+                                           '"house_price": "Regression"'),
+         'Use exactly "classification"'),
+    ],
+    "01.fit_threshold": [
+        # the mean of x: ignores the labels
+        ("def fit_threshold(x, y):\n    return float(np.mean(x))\n", "Averages"),
+        # midpoint of the class means: off when the classes differ in size or spread
+        ("def fit_threshold(x, y):\n"
+         "    x, y = np.asarray(x, float), np.asarray(y)\n"
+         "    return float((x[y == 0].mean() + x[y == 1].mean()) / 2)\n", "Averages"),
+        # the rule reversed (predicts 1 below t)
+        ("def fit_threshold(x, y):\n"
+         "    x, y = np.asarray(x, float), np.asarray(y)\n"
+         "    xs = np.sort(x)\n"
+         "    cands = (xs[:-1] + xs[1:]) / 2\n"
+         "    return float(max(cands, key=lambda t: np.mean((x < t) == y)))\n",
+         "seems reversed"),
+        # midpoints only, no candidate below the smallest x: wrong when every label is 1
+        "def fit_threshold(x, y):\n"
+        "    x, y = np.asarray(x, float), np.asarray(y)\n"
+        "    xs = np.unique(x)\n"
+        "    cands = (xs[:-1] + xs[1:]) / 2\n"
+        "    return float(max(cands, key=lambda t: np.mean((x >= t) == y)))\n",
+        # the rule "return one Python float" broken: an array of one element
+        SOLUTIONS["01.fit_threshold"].replace("return float(best_t)", "return np.array([best_t])"),
+    ],
+    "01.kmeans_step": [
+        # an empty cluster gives NaN instead of staying put
+        ("def kmeans_step(X, centroids):\n"
+         "    d = ((X[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)\n"
+         "    a = d.argmin(axis=1)\n"
+         "    return np.array([X[a == j].mean(axis=0) for j in range(len(centroids))])\n",
+         "NaN appeared"),
+        # Manhattan distance instead of Euclidean
+        ("def kmeans_step(X, centroids):\n"
+         "    new = np.array(centroids, dtype=float)\n"
+         "    a = np.abs(X[:, None, :] - new[None, :, :]).sum(axis=2).argmin(axis=1)\n"
+         "    for j in range(len(new)):\n"
+         "        if np.any(a == j):\n"
+         "            new[j] = X[a == j].mean(axis=0)\n"
+         "    return new\n", "Use the Euclidean"),
+        # returns the assignments instead of the centroids
+        ("def kmeans_step(X, centroids):\n"
+         "    return ((X[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)\n",
+         "Return the new centroids"),
+        # the rules "return a new float array, do not change the inputs" broken: updates the
+        # centroids in place (integer centroids truncate the means)
+        "def kmeans_step(X, centroids):\n"
+        "    d = ((X[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)\n"
+        "    a = d.argmin(axis=1)\n"
+        "    for j in range(len(centroids)):\n"
+        "        if np.any(a == j):\n"
+        "            centroids[j] = X[a == j].mean(axis=0)\n"
+        "    return centroids\n",
+    ],
+    "01.epsilon_greedy": [
+        # never explores
+        ("def choose_action(q_values, epsilon, u, random_arm):\n"
+         "    return int(np.argmax(q_values))\n", "explore: return random_arm"),
+        # the comparison reversed: explores when u >= epsilon
+        ("def choose_action(q_values, epsilon, u, random_arm):\n"
+         "    return int(random_arm) if u > epsilon else int(np.argmax(q_values))\n",
+         ("You returned random_arm although", "explore: return random_arm")),
+        # takes the last best arm on a tie
+        ("def choose_action(q_values, epsilon, u, random_arm):\n"
+         "    if u < epsilon:\n        return random_arm\n"
+         "    q = np.asarray(q_values)\n    return int(len(q) - 1 - np.argmax(q[::-1]))\n",
+         "first best arm"),
+        # exploits the smallest value
+        ("def choose_action(q_values, epsilon, u, random_arm):\n"
+         "    if u < epsilon:\n        return int(random_arm)\n"
+         "    return int(np.argmin(q_values))\n",
+         # (on one case the smallest arm is also random_arm, so that hint shows too)
+         ("not of the smallest", "You returned random_arm although")),
+        # the rule "-> int" broken: a float index
+        "def choose_action(q_values, epsilon, u, random_arm):\n"
+        "    return float(random_arm) if u < epsilon else float(np.argmax(q_values))\n",
+    ],
+}

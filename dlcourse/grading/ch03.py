@@ -1,6 +1,10 @@
 """Exercises of chapter 3, Activation functions: a stable sigmoid, ReLU, Leaky ReLU, a batched
 stable softmax, the sigmoid's derivative, and the multilayer perceptron (its parameter count
 and its batch forward pass). Inputs and answers are plain float64 arrays (and ints)."""
+# Over the house style's ~300 lines on purpose: each exercise of the chapter is defined whole
+# in this file (statement, stub, points, cases, judge, hints, reference solution and typical
+# wrong answers), so a teacher changes an exercise in one place; tools/exercise.py writes the
+# notebook's cells from it and proves it.
 from __future__ import annotations
 
 import numpy as np
@@ -215,6 +219,27 @@ EXERCISES = [
               "thrown away (np.exp(-np.abs(x)), or a boolean mask)."),
         forbidden=("dlcourse.functional.sigmoid", "torch.sigmoid", "scipy.special.expit"),
         warnings_fail=True,
+        statement=r"""
+Write `sigmoid(x)` that returns $\sigma(x) = \dfrac{1}{1 + e^{-x}}$ for every element of the array `x`
+(any shape; return an array of the same shape).
+
+The catch: it must not raise **any** warning, even for $x = -1000$. The textbook formula computes
+`np.exp(1000)`, which overflows to `inf` with a `RuntimeWarning`; this exercise counts that warning as a
+failure. For negative $x$ use the equal form $\sigma(x) = \dfrac{e^{x}}{1 + e^{x}}$, in which `exp`
+only ever sees numbers $\le 0$.
+
+Example: `sigmoid(np.array([-1000.0, 0.0, 2.0]))` gives `array([0., 0.5, 0.88079708])`, silently.
+
+*Hint:* `e = np.exp(-np.abs(x))` is always between 0 and 1, and both forms can be written
+with it. `np.where(condition, a, b)` picks element by element, but it computes all of `a` and
+all of `b` first: a `np.exp(-x)` inside it still overflows (and warns) where it is not picked.
+""",
+        stub='''
+def sigmoid(x):
+    """Logistic sigmoid of each element of x; no overflow for any finite x."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+''',
     ),
     Exercise(
         id="03.relu", title="ReLU", name="relu", points=1,
@@ -225,6 +250,20 @@ EXERCISES = [
                     "is the axis), not max(0, x) for each element. Use np.maximum(x, 0).")],
         hint="relu(x) = max(0, x) element by element: np.maximum(x, 0) (not np.max, which reduces).",
         forbidden=("dlcourse.functional.relu", "torch.relu"),
+        statement=r"""
+Write `relu(x)` that returns $\max(0, x)$ for every element of `x`, same shape as `x`.
+
+Example: `relu(np.array([-2.0, 0.0, 3.0]))` gives `array([0., 0., 3.])`.
+
+*Hint:* `np.maximum` compares element by element; `np.max` is something else (it reduces the array to
+its largest value).
+""",
+        stub='''
+def relu(x):
+    """max(0, x) for each element of x."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+''',
     ),
     Exercise(
         id="03.leaky_relu", title="Leaky ReLU with a slope argument", name="leaky_relu", points=1,
@@ -234,6 +273,19 @@ EXERCISES = [
         hint="leaky_relu(x, negative_slope=0.01) is x where x > 0 and negative_slope * x elsewhere "
              "(np.where(x > 0, x, negative_slope * x)).",
         forbidden=("dlcourse.functional.leaky_relu", "torch.nn.functional.leaky_relu"),
+        heading='Leaky ReLU',
+        statement=r"""
+Write `leaky_relu(x, negative_slope=0.01)`: $x$ where $x > 0$, and `negative_slope` $\cdot\, x$
+elsewhere. The check also calls it with other slopes, such as `negative_slope=0.2`.
+
+Example: `leaky_relu(np.array([-2.0, 3.0]), negative_slope=0.1)` gives `array([-0.2, 3.])`.
+""",
+        stub='''
+def leaky_relu(x, negative_slope=0.01):
+    """x where x > 0, negative_slope * x elsewhere."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+''',
     ),
     Exercise(
         id="03.softmax", title="A batched, stable softmax", name="softmax", points=2,
@@ -252,6 +304,26 @@ EXERCISES = [
               "enough when rows are far apart."),
         forbidden=("dlcourse.functional.softmax", "torch.softmax", "scipy.special.softmax"),
         warnings_fail=True,
+        statement=r"""
+Write `softmax(x)` for a batch `x` of shape `(N, C)`: one row per sample, one column per class.
+Each row of the result is the softmax of that row,
+$\mathrm{softmax}(x)_{i} = e^{x_{i} - m} / \sum_j e^{x_{j} - m}$ with $m$ the row's own maximum,
+so **every row sums to 1**. Return shape `(N, C)`.
+
+The checks include a row of values near 1000 (where `np.exp` overflows if you do not subtract the max)
+and a batch whose rows are far apart (a row near $-1000$ next to a row near $+1000$), where subtracting
+a single global max is not enough. No warnings allowed.
+
+Example: `softmax(np.array([[1.0, 2.0, 3.0]]))` gives `array([[0.09003057, 0.24472847, 0.66524096]])`.
+
+*Hint:* `x.max(axis=1, keepdims=True)` has shape `(N, 1)`, which broadcasts against `(N, C)`.
+""",
+        stub='''
+def softmax(x):
+    """Row-wise softmax of x, shape (N, C) -> (N, C); each row sums to 1."""
+    # YOUR CODE HERE
+    raise NotImplementedError
+''',
     ),
     Exercise(
         id="03.sigmoid_grad", title="The sigmoid's derivative", name="sigmoid_grad", points=1,
@@ -264,6 +336,22 @@ EXERCISES = [
         ],
         hint="sigmoid'(x) = s * (1 - s) with s = sigmoid(x); the largest value is 0.25 at x = 0.",
         forbidden=("dlcourse.functional.sigmoid_grad",),
+        statement=r"""
+Write `sigmoid_grad(x)` that returns $\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)$ for every
+element of `x`. You may paste your stable sigmoid into this cell and call it.
+
+Example: `sigmoid_grad(np.array([0.0, 2.0]))` gives `array([0.25, 0.10499359])`. Note the largest
+possible value, 0.25 at $x = 0$: this is why deep stacks of sigmoids learn slowly.
+""",
+        stub='''
+def sigmoid_grad(x):
+    """Derivative of the sigmoid at each element of x.
+
+    s * (1 - s) with s = sigmoid(x).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+''',
     ),
     Exercise(
         id="03.count_parameters", title="Counting a multilayer perceptron's parameters",
@@ -277,6 +365,27 @@ EXERCISES = [
         ],
         hint="A layer from n_in to n_out units has n_out * n_in weights and n_out biases; add them "
              "up over consecutive pairs of sizes and return an int.",
+        statement=r"""
+A multilayer perceptron is described by its layer sizes, from the input to the output: `[3, 4, 2]`
+means 3 inputs, one hidden layer of 4 units and 2 outputs. A layer from $n_{\text{in}}$ to
+$n_{\text{out}}$ units has $n_{\text{out}} \cdot n_{\text{in}}$ weights and $n_{\text{out}}$
+biases; the input layer has none.
+
+Write `count_parameters(sizes)` that returns the total number of weights and biases as an `int`
+(not a float). `sizes` is a list of at least two positive integers.
+
+Example: `count_parameters([3, 4, 2])` gives `26` ($4 \cdot 3 + 4$ in the hidden layer,
+$2 \cdot 4 + 2$ in the output layer).
+""",
+        stub='''
+def count_parameters(sizes):
+    """Number of weights and biases of an MLP with these layer sizes.
+
+    sizes: list of ints, input first, output last. Returns an int.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+''',
     ),
     Exercise(
         id="03.mlp_forward", title="A multilayer perceptron's batch forward pass",
@@ -292,5 +401,163 @@ EXERCISES = [
         hint="Z1 = X @ W1.T + b1, H1 = ReLU(Z1), Y_hat = H1 @ W2.T + b2; shapes (N, h), (N, h), "
              "(N, k).",
         forbidden=("torch.nn.functional.linear", "torch.relu"),
+        statement=r"""
+Write `mlp_forward(X, W1, b1, W2, b2)` for a network with one hidden ReLU layer and an identity
+output, on a batch with one example per row, the weights stored as (out, in) like torch's:
+
+$$
+\begin{aligned}
+Z^{(1)} &= X W^{(1)\top} + b^{(1)}, \\
+H^{(1)} &= \mathrm{ReLU}(Z^{(1)}), \\
+\hat Y &= H^{(1)} W^{(2)\top} + b^{(2)}.
+\end{aligned}
+$$
+
+Shapes: `X` is `(N, d)`, `W1` is `(h, d)`, `b1` is `(h,)`, `W2` is `(k, h)`, `b2` is `(k,)`;
+return `Y_hat` of shape `(N, k)`. Use NumPy (`np.maximum` for the ReLU).
+
+Example: with `X = np.array([[1.0, -1.0]])`, `W1 = np.array([[1.0, 0.0], [0.0, 1.0]])`,
+`b1 = np.zeros(2)`, `W2 = np.array([[1.0, 1.0]])` and `b2 = np.array([0.5])`, the hidden layer
+is `[[1.0, 0.0]]` after the ReLU and `mlp_forward` gives `array([[1.5]])`.
+""",
+        stub='''
+def mlp_forward(X, W1, b1, W2, b2):
+    """Forward pass of a one-hidden-layer ReLU network on a batch X (N, d).
+
+    Returns Y_hat of shape (N, k).
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError
+''',
     ),
 ]
+
+
+# ------------------------------------------------------------ the proof
+# The reference solution of each exercise and its typical wrong answers, as the source a
+# learner would paste into the answer cell (see CONTRIBUTING.md, tools/exercise.py prove).
+SOLUTIONS = {
+    "03.sigmoid": '''
+def sigmoid(x):
+    x = np.asarray(x, dtype=float)
+    z = np.exp(-np.abs(x))          # between 0 and 1: never overflows
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+''',
+    "03.relu": '''
+def relu(x):
+    return np.maximum(x, 0.0)
+''',
+    "03.leaky_relu": '''
+def leaky_relu(x, negative_slope=0.01):
+    return np.where(x > 0, x, negative_slope * x)
+''',
+    "03.softmax": '''
+def softmax(x):
+    shifted = x - x.max(axis=1, keepdims=True)   # each row's largest value becomes 0
+    e = np.exp(shifted)
+    return e / e.sum(axis=1, keepdims=True)
+''',
+    "03.sigmoid_grad": '''
+def sigmoid_grad(x):
+    z = np.exp(-np.abs(x))
+    s = np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+    return s * (1 - s)
+''',
+    "03.count_parameters": '''
+def count_parameters(sizes):
+    total = 0
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        total += n_out * n_in + n_out      # weights and biases of one layer
+    return int(total)
+''',
+    "03.mlp_forward": '''
+def mlp_forward(X, W1, b1, W2, b2):
+    H1 = np.maximum(X @ W1.T + b1, 0.0)   # (N, h)
+    return H1 @ W2.T + b2                 # (N, k)
+''',
+}
+
+WRONG = {
+    "03.sigmoid": [
+        # the textbook formula: right values, but overflows (a warning) at x = -1000
+        ("def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n", "Right values, but NumPy warned"),
+        # the sign flipped: 1 - sigmoid(x) (and exp(-x) overflows at x = -1000: inf / inf)
+        ("def sigmoid(x):\n    return np.exp(-x) / (1 + np.exp(-x))\n",
+         ("Your values are 1 - sigmoid(x)", "NaN appeared")),
+        # only the x < 0 form: overflows for large positive x (inf / inf = NaN)
+        ("def sigmoid(x):\n    return np.exp(x) / (1 + np.exp(x))\n", "NaN appeared"),
+        # np.where over both forms: right values, but both branches are computed, so exp warns
+        ("def sigmoid(x):\n"
+         "    return np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x)))\n",
+         "Right values, but NumPy warned"),
+        # 1 - sigmoid(x), computed stably (no NaN, no warning)
+        ("def sigmoid(x):\n    return np.exp(-np.logaddexp(0.0, x))\n",
+         "Your values are 1 - sigmoid(x)"),
+    ],
+    "03.relu": [
+        ("def relu(x):\n    return np.abs(x)\n", "not their absolute value"),
+        # np.max reduces the whole array to one number
+        ("def relu(x):\n    return np.max(x, 0)\n", "np.max(x, 0) reduces"),
+        "def relu(x):\n    return (x > 0).astype(float)\n",   # that is ReLU's derivative
+    ],
+    "03.leaky_relu": [
+        # ignores the argument
+        ("def leaky_relu(x, negative_slope=0.01):\n    return np.where(x > 0, x, 0.01 * x)\n",
+         "ignores negative_slope"),
+        # plain ReLU
+        "def leaky_relu(x, negative_slope=0.01):\n    return np.maximum(x, 0)\n",
+        # the slope applied on the wrong side
+        "def leaky_relu(x, negative_slope=0.01):\n    return np.where(x > 0, negative_slope * x, x)\n",
+    ],
+    "03.softmax": [
+        # no max shift: exp(1000) overflows, inf / inf = NaN
+        ("def softmax(x):\n    e = np.exp(x)\n    return e / e.sum(axis=1, keepdims=True)\n",
+         "NaN appeared"),
+        # one global max: rows far below it underflow to 0 / 0
+        ("def softmax(x):\n    e = np.exp(x - np.max(x))\n    return e / e.sum(axis=1, keepdims=True)\n",
+         "NaN appeared"),
+        # normalised over the whole batch instead of each row
+        ("def softmax(x):\n    e = np.exp(x - x.max(axis=1, keepdims=True))\n    return e / e.sum()\n",
+         "Your whole array sums to 1"),
+        # softmax over the columns (axis 0) instead of the rows
+        ("def softmax(x):\n    e = np.exp(x - x.max(axis=0, keepdims=True))\n"
+         "    return e / e.sum(axis=0, keepdims=True)\n", "Your columns sum to 1"),
+    ],
+    "03.sigmoid_grad": [
+        # the formula applied to x instead of sigmoid(x)
+        ("def sigmoid_grad(x):\n    return x * (1 - x)\n", "Apply the formula to s = sigmoid(x)"),
+        # sigmoid itself
+        ("def sigmoid_grad(x):\n    return 1 / (1 + np.exp(-x))\n", "That is sigmoid(x) itself"),
+        # the tanh derivative's shape by mistake
+        "def sigmoid_grad(x):\n    s = 1 / (1 + np.exp(-x))\n    return 1 - s ** 2\n",
+    ],
+    "03.count_parameters": [
+        # the biases forgotten
+        ("def count_parameters(sizes):\n"
+         "    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))\n", "counted only the weights"),
+        # a bias for every unit, the input layer's too
+        ("def count_parameters(sizes):\n"
+         "    return sum(a * b for a, b in zip(sizes[:-1], sizes[1:])) + sum(sizes)\n",
+         "The input layer has no weights"),
+        # the rule "return an int" broken: a float
+        ("def count_parameters(sizes):\n"
+         "    return float(sum(b * a + b for a, b in zip(sizes[:-1], sizes[1:])))\n"),
+        # only the first layer counted
+        "def count_parameters(sizes):\n    return int(sizes[1] * sizes[0] + sizes[1])\n",
+    ],
+    "03.mlp_forward": [
+        # no activation: two linear layers
+        ("def mlp_forward(X, W1, b1, W2, b2):\n    return (X @ W1.T + b1) @ W2.T + b2\n",
+         "No activation between the layers"),
+        # ReLU on the output as well
+        ("def mlp_forward(X, W1, b1, W2, b2):\n"
+         "    return np.maximum(np.maximum(X @ W1.T + b1, 0) @ W2.T + b2, 0)\n",
+         "ReLU is applied to the output too"),
+        # weights used as (in, out): works only when they are square
+        ("def mlp_forward(X, W1, b1, W2, b2):\n"
+         "    return np.maximum(X @ W1 + b1, 0) @ W2 + b2\n", "needs the transpose"),
+        # the bias added before the weights
+        "def mlp_forward(X, W1, b1, W2, b2):\n"
+        "    H = np.maximum(X @ W1.T + b1, 0)\n    return (H + b2[0]) @ W2.T\n",
+    ],
+}

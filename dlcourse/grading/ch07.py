@@ -1,6 +1,10 @@
 """Exercises of chapter 7, Vanishing gradients: the 0.25^n bound, Xavier and He scales,
 per-layer gradient norms of a small sigmoid network, and gradient clipping by the total norm.
 Inputs and answers are plain NumPy arrays, numbers, lists and dicts."""
+# Over the house style's ~300 lines on purpose: each exercise of the chapter is defined whole
+# in this file (statement, stub, points, cases, judge, hints, reference solution and typical
+# wrong answers), so a teacher changes an exercise in one place; tools/exercise.py writes the
+# notebook's cells from it and proves it.
 from __future__ import annotations
 
 import math
@@ -225,6 +229,22 @@ EXERCISES = [
         ],
         hint="Each sigmoid layer multiplies the gradient by at most 0.25; find the smallest n "
              "with 0.25**n < threshold (n = 0 gives 1).",
+        heading='How deep until the signal has faded?',
+        statement=r"""
+The sigmoid's derivative is at most $0.25$, so after $n$ sigmoid layers the backward signal is
+multiplied by at most $0.25^n$. Write `min_depth_below(threshold)` that returns the **smallest
+whole number** $n \ge 0$ with $0.25^n < \text{threshold}$ (strictly below) for a threshold in
+$(0, 1]$.
+
+Example: `min_depth_below(1e-3)` is `5`, because $0.25^4 \approx 0.0039$ is not below $10^{-3}$
+but $0.25^5 \approx 0.00098$ is. Careful with exact powers: `min_depth_below(0.25)` is `2`.
+""",
+        stub='''
+def min_depth_below(threshold):
+    """Smallest n >= 0 (an int) with 0.25**n < threshold."""
+    # YOUR CODE HERE
+    raise NotImplementedError("write min_depth_below")
+''',
     ),
     Exercise(
         id="07.init_scales", title="Xavier and He initialisation scales", name="init_scales", points=2,
@@ -243,6 +263,24 @@ EXERCISES = [
                  "Glorot and Bengio average fan_in and fan_out: std = sqrt(2 / (fan_in + fan_out))."),
         ],
         hint='Return a dict with keys "xavier_std", "xavier_bound" and "he_std" (Python floats).',
+        heading='Xavier and He scales',
+        statement=r"""
+For a layer with `fan_in` inputs and `fan_out` outputs, write `init_scales(fan_in, fan_out)`
+returning a dict of three floats:
+
+- `"xavier_std"`: Xavier (Glorot) normal, $\sigma = \sqrt{2 / (\text{fan\_in} + \text{fan\_out})}$;
+- `"xavier_bound"`: the bound $a$ of Xavier uniform $U(-a, a)$ that has that same standard
+  deviation (a uniform $U(-a, a)$ has standard deviation $a / \sqrt{3}$);
+- `"he_std"`: He (Kaiming) normal for ReLU, $\sigma = \sqrt{2 / \text{fan\_in}}$.
+
+Example: `init_scales(100, 100)` gives `{"xavier_std": 0.1, "xavier_bound": 0.1732..., "he_std": 0.1414...}`.
+""",
+        stub='''
+def init_scales(fan_in, fan_out):
+    """Return {"xavier_std": ..., "xavier_bound": ..., "he_std": ...}."""
+    # YOUR CODE HERE
+    raise NotImplementedError("write init_scales")
+''',
     ),
     Exercise(
         id="07.layer_grad_norms", title="Per-layer gradient norms of a sigmoid network",
@@ -257,6 +295,25 @@ EXERCISES = [
         hint="Forward: h = sigmoid(h @ W.T + b) for every layer. Backward from dL/dh = 2 (h - y) / y.size: "
              "dz = dL/dh * h * (1 - h); dL/dW = dz.T @ h_prev; dL/dh_prev = dz @ W. Return a list of "
              "np.linalg.norm(dL/dW), first layer first.",
+        statement=r"""
+A network has $n$ layers, **every one** followed by a sigmoid (the output too). In batch form
+(one example per row): $h^{(0)} = x$, $h^{(l)} = \sigma\big(h^{(l-1)} W^{(l)\top} + b^{(l)}\big)$,
+with `weights[l]` of shape (out, in) as in torch. The loss is the mean squared error over all
+entries, $L = \operatorname{mean}\big((h^{(n)} - y)^2\big)$.
+
+Write `layer_grad_norms(x, y, weights, biases)` that returns a **list** of $n$ floats: the
+Frobenius norm $\lVert \partial L / \partial W^{(l)} \rVert$ of each layer, **first layer first**.
+Shapes: `x` is (N, d_0), `y` is (N, d_L), `weights[l]` is (d_{l+1}, d_l), `biases[l]` is (d_{l+1},).
+
+Example: one layer, `x = [[1, -1]]`, `y = [[1]]`, `W = [[0.5, -0.5]]`, `b = [0]` gives
+about `[0.1496]`.
+""",
+        stub='''
+def layer_grad_norms(x, y, weights, biases):
+    """List of ||dL/dW_l|| for l = 1..L, first layer first."""
+    # YOUR CODE HERE
+    raise NotImplementedError("write layer_grad_norms")
+''',
     ),
     Exercise(
         id="07.clip_grad_norm", title="Gradient clipping by the total norm", name="clip_grad_norm",
@@ -272,6 +329,24 @@ EXERCISES = [
         hint="total = sqrt(sum of g**2 over every array); factor = min(1, max_norm / (total + 1e-6)); "
              "return ([g * factor for g in grads], total).",
         forbidden=("torch.nn.utils.clip_grad_norm_",),
+        heading='Gradient clipping',
+        statement=r"""
+Write `clip_grad_norm(grads, max_norm)` that works like `torch.nn.utils.clip_grad_norm_`:
+compute the **total** norm of all gradients together,
+$\lVert g \rVert = \sqrt{\sum_{\text{arrays}} \sum g^2}$, and multiply every array by
+$\min\big(1, \text{max\_norm} / (\lVert g \rVert + 10^{-6})\big)$. Return a pair
+`(list_of_clipped_arrays, total_norm_before_clipping)`; do not change the inputs: return
+scaled copies (one check passes integer arrays, which cannot be scaled in place).
+
+Example: `clip_grad_norm([np.array([3.0, 4.0])], 1.0)` returns `([array([0.6, 0.8])], 5.0)`
+(up to the tiny $10^{-6}$).
+""",
+        stub='''
+def clip_grad_norm(grads, max_norm):
+    """Return ([g * factor for g in grads], total_norm)."""
+    # YOUR CODE HERE
+    raise NotImplementedError("write clip_grad_norm")
+''',
     ),
     Exercise(
         id="07.tanh_net_step", title="One gradient step, and why the start must be random",
@@ -290,5 +365,199 @@ EXERCISES = [
         hint="h = tanh(X @ W1.T + b1); y_hat = h @ W2.T + b2; d = 2 (y_hat - y) / y.size; "
              "dW2 = d.T @ h, db2 = d.sum(0); dz = (d @ W2) * (1 - h**2); dW1 = dz.T @ X, "
              "db1 = dz.sum(0); return [W1 - lr dW1, b1 - lr db1, W2 - lr dW2, b2 - lr db2].",
+        statement=r"""
+A network with one hidden layer of tanh units computes, for a batch `X` of shape `(N, in)`,
+$h = \tanh(X W_1^\top + b_1)$ and $\hat y = h W_2^\top + b_2$, with `W1` of shape
+`(H, in)`, `b1` `(H,)`, `W2` `(out, H)`, `b2` `(out,)`. The loss is the mean squared error
+over all entries of `y` (shape `(N, out)`), $L = \operatorname{mean}\big((\hat y - y)^2\big)$.
+
+Write `tanh_net_step(W1, b1, W2, b2, X, y, lr)` that takes **one** full-batch
+gradient-descent step and returns the list `[W1_new, b1_new, W2_new, b2_new]`. Compute all
+four gradients with the old weights first, then update:
+
+$$
+\begin{aligned}
+d &= \frac{\partial L}{\partial \hat y} = \frac{2\,(\hat y - y)}{N \cdot \text{out}}, &
+\delta &= \frac{\partial L}{\partial z_1} = (d\, W_2) \odot (1 - h^2),\\
+\frac{\partial L}{\partial W_2} &= d^\top h, &
+\frac{\partial L}{\partial b_2} &= \textstyle\sum_n d_{n,:},\\
+\frac{\partial L}{\partial W_1} &= \delta^\top X, &
+\frac{\partial L}{\partial b_1} &= \textstyle\sum_n \delta_{n,:}.
+\end{aligned}
+$$
+
+Here $z_1 = X W_1^\top + b_1$ is the hidden layer's pre-activation and $\odot$ the
+element-wise product.
+
+One check starts from every weight and hidden bias equal to 0.5: print the new `W1` for it
+yourself and see that its rows, one per hidden unit, are still all equal. That is the
+symmetry the chapter's random initialisation breaks.
+""",
+        stub='''
+def tanh_net_step(W1, b1, W2, b2, X, y, lr):
+    """One gradient-descent step; returns [new W1, new b1, new W2, new b2]."""
+    # YOUR CODE HERE
+    raise NotImplementedError("compute all four gradients, then step")
+''',
     ),
 ]
+
+
+# ------------------------------------------------------------ the proof
+# The reference solution of each exercise and its typical wrong answers, as the source a
+# learner would paste into the answer cell (see CONTRIBUTING.md, tools/exercise.py prove).
+SOLUTIONS = {
+    "07.min_depth_below": '''
+def min_depth_below(threshold):
+    n, bound = 0, 1.0
+    while bound >= threshold:
+        n += 1
+        bound *= 0.25
+    return n
+''',
+    "07.init_scales": '''
+def init_scales(fan_in, fan_out):
+    xavier_std = (2.0 / (fan_in + fan_out)) ** 0.5
+    return {
+        "xavier_std": xavier_std,
+        "xavier_bound": 3 ** 0.5 * xavier_std,
+        "he_std": (2.0 / fan_in) ** 0.5,
+    }
+''',
+    "07.layer_grad_norms": '''
+def layer_grad_norms(x, y, weights, biases):
+    hs = [x]
+    for W, b in zip(weights, biases):
+        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))
+    dh = 2 * (hs[-1] - y) / y.size
+    norms = []
+    for i in reversed(range(len(weights))):
+        dz = dh * hs[i + 1] * (1 - hs[i + 1])
+        norms.append(np.linalg.norm(dz.T @ hs[i]))
+        dh = dz @ weights[i]
+    return norms[::-1]
+''',
+    "07.clip_grad_norm": '''
+def clip_grad_norm(grads, max_norm):
+    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))
+    factor = min(1.0, max_norm / (total + 1e-6))
+    return [g * factor for g in grads], float(total)
+''',
+    "07.tanh_net_step": '''
+def tanh_net_step(W1, b1, W2, b2, X, y, lr):
+    h = np.tanh(X @ W1.T + b1)              # (N, H)
+    y_hat = h @ W2.T + b2                   # (N, out)
+    d = 2 * (y_hat - y) / y.size            # dL/dy_hat
+    dW2, db2 = d.T @ h, d.sum(axis=0)
+    dz = (d @ W2) * (1 - h ** 2)            # delta of the hidden layer
+    dW1, db1 = dz.T @ X, dz.sum(axis=0)
+    return [W1 - lr * dW1, b1 - lr * db1, W2 - lr * dW2, b2 - lr * db2]
+''',
+}
+
+WRONG = {
+    # (source, "part of the hint it must trigger") for the wrong answers a specific hint
+    # recognises; plain source strings for those that must get expected-against-received only.
+    "07.min_depth_below": [
+        # rounds a logarithm up: wrong at exact powers of 0.25 (the bound equals the threshold)
+        ("import math\ndef min_depth_below(threshold):\n"
+         "    return math.ceil(math.log(threshold) / math.log(0.25))\n",
+         "the bound EQUALS the threshold"),
+        # uses 0.5 as the largest slope (that is tanh's half, not sigmoid's)
+        "def min_depth_below(threshold):\n    n = 0\n    while 0.5 ** n >= threshold:\n        n += 1\n    return n\n",
+        # <= instead of <: stops when the bound equals the threshold
+        ("def min_depth_below(threshold):\n    n = 0\n    while 0.25 ** n > threshold:\n"
+         "        n += 1\n    return n\n",
+         "the bound EQUALS the threshold"),
+        # the right count, as a float
+        ("def min_depth_below(threshold):\n    n = 0\n    while 0.25 ** n >= threshold:\n"
+         "        n += 1\n    return float(n)\n",
+         "Return a whole number of layers"),
+    ],
+    "07.init_scales": [
+        # He with fan_out
+        ("def init_scales(fan_in, fan_out):\n    return {'xavier_std': (2 / (fan_in + fan_out)) ** 0.5,\n"
+         "            'xavier_bound': (6 / (fan_in + fan_out)) ** 0.5, 'he_std': (2 / fan_out) ** 0.5}\n",
+         "divides by fan_in, not fan_out"),
+        # the uniform bound taken equal to the standard deviation
+        ("def init_scales(fan_in, fan_out):\n    s = (2 / (fan_in + fan_out)) ** 0.5\n"
+         "    return {'xavier_std': s, 'xavier_bound': s, 'he_std': (2 / fan_in) ** 0.5}\n",
+         "The uniform bound is not the standard deviation"),
+        # LeCun's 1 / fan_in in place of Xavier's average
+        ("def init_scales(fan_in, fan_out):\n    return {'xavier_std': (1 / fan_in) ** 0.5,\n"
+         "            'xavier_bound': (3 / fan_in) ** 0.5, 'he_std': (2 / fan_in) ** 0.5}\n",
+         "average fan_in and fan_out"),
+        # a wrong Xavier value (the 2 forgotten) with a right He value: no He hint (issue 11)
+        "def init_scales(fan_in, fan_out):\n    return {'xavier_std': (1 / (fan_in + fan_out)) ** 0.5,\n"
+        "            'xavier_bound': (3 / (fan_in + fan_out)) ** 0.5, 'he_std': (2 / fan_in) ** 0.5}\n",
+    ],
+    "07.layer_grad_norms": [
+        # forgets the sigmoid derivative on the way back
+        ("def layer_grad_norms(x, y, weights, biases):\n    hs = [x]\n    for W, b in zip(weights, biases):\n"
+         "        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))\n    dh = 2 * (hs[-1] - y) / y.size\n"
+         "    norms = []\n    for i in reversed(range(len(weights))):\n"
+         "        norms.append(np.linalg.norm(dh.T @ hs[i]))\n"
+         "        dh = dh @ weights[i]\n    return norms[::-1]\n",
+         "without the sigmoid's derivative"),
+        # sums the squared errors instead of averaging them
+        ("def layer_grad_norms(x, y, weights, biases):\n    hs = [x]\n    for W, b in zip(weights, biases):\n"
+         "        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))\n    dh = 2 * (hs[-1] - y)\n"
+         "    norms = []\n    for i in reversed(range(len(weights))):\n"
+         "        dz = dh * hs[i + 1] * (1 - hs[i + 1])\n"
+         "        norms.append(np.linalg.norm(dz.T @ hs[i]))\n        dh = dz @ weights[i]\n"
+         "    return norms[::-1]\n",
+         "off by the same factor"),
+        # last layer first
+        ("def layer_grad_norms(x, y, weights, biases):\n    hs = [x]\n    for W, b in zip(weights, biases):\n"
+         "        hs.append(1 / (1 + np.exp(-(hs[-1] @ W.T + b))))\n    dh = 2 * (hs[-1] - y) / y.size\n"
+         "    norms = []\n    for i in reversed(range(len(weights))):\n"
+         "        dz = dh * hs[i + 1] * (1 - hs[i + 1])\n"
+         "        norms.append(np.linalg.norm(dz.T @ hs[i]))\n        dh = dz @ weights[i]\n    return norms\n",
+         "Right numbers in the wrong order"),
+    ],
+    "07.clip_grad_norm": [
+        # clips each array on its own
+        ("def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
+         "    out = [g * min(1.0, max_norm / (np.linalg.norm(g) + 1e-6)) for g in grads]\n"
+         "    return out, float(total)\n",
+         "Clip all gradients TOGETHER"),
+        # always rescales to max_norm, even small gradients
+        ("def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
+         "    return [g * max_norm / (total + 1e-6) for g in grads], float(total)\n",
+         "leave the gradients unchanged"),
+        # clips values element by element (on one small and one huge one-entry gradient, this
+        # gives what clipping each array on its own gives, and gets that hint there)
+        ("def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
+         "    return [np.clip(g, -max_norm, max_norm) for g in grads], float(total)\n",
+         "Clip all gradients TOGETHER"),
+        # returns the clipped arrays only, without the total norm
+        ("def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
+         "    return [g * min(1.0, max_norm / (total + 1e-6)) for g in grads]\n",
+         "Return a pair"),
+        # breaks the rule "do not change the inputs": scales the given arrays in place
+        "def clip_grad_norm(grads, max_norm):\n    total = np.sqrt(sum(np.sum(g ** 2) for g in grads))\n"
+        "    for g in grads:\n        g *= min(1.0, max_norm / (total + 1e-6))\n    return grads, float(total)\n",
+    ],
+    "07.tanh_net_step": [
+        # forgets tanh's derivative on the way back
+        ("def tanh_net_step(W1, b1, W2, b2, X, y, lr):\n    h = np.tanh(X @ W1.T + b1)\n"
+         "    d = 2 * (h @ W2.T + b2 - y) / y.size\n    dz = d @ W2\n"
+         "    return [W1 - lr * dz.T @ X, b1 - lr * dz.sum(0), W2 - lr * d.T @ h, b2 - lr * d.sum(0)]\n",
+         "without tanh's derivative"),
+        # updates W2 first, then uses the new W2 for the hidden layer's gradient
+        ("def tanh_net_step(W1, b1, W2, b2, X, y, lr):\n    h = np.tanh(X @ W1.T + b1)\n"
+         "    d = 2 * (h @ W2.T + b2 - y) / y.size\n    W2 = W2 - lr * d.T @ h\n"
+         "    b2 = b2 - lr * d.sum(0)\n    dz = (d @ W2) * (1 - h ** 2)\n"
+         "    return [W1 - lr * dz.T @ X, b1 - lr * dz.sum(0), W2, b2]\n",
+         "already-updated W2"),
+        # sums the squared errors instead of averaging them
+        ("def tanh_net_step(W1, b1, W2, b2, X, y, lr):\n    h = np.tanh(X @ W1.T + b1)\n"
+         "    d = 2 * (h @ W2.T + b2 - y)\n    dz = (d @ W2) * (1 - h ** 2)\n"
+         "    return [W1 - lr * dz.T @ X, b1 - lr * dz.sum(0), W2 - lr * d.T @ h, b2 - lr * d.sum(0)]\n",
+         "too big by the number of entries"),
+        # averages over the N examples only, not over all N * out entries
+        "def tanh_net_step(W1, b1, W2, b2, X, y, lr):\n    h = np.tanh(X @ W1.T + b1)\n"
+        "    d = 2 * (h @ W2.T + b2 - y) / len(X)\n    dz = (d @ W2) * (1 - h ** 2)\n"
+        "    return [W1 - lr * dz.T @ X, b1 - lr * dz.sum(0), W2 - lr * d.T @ h, b2 - lr * d.sum(0)]\n",
+    ],
+}

@@ -81,6 +81,18 @@ class Exercise:
     # answers that wait rather than compute):
     time_limit: float = 5.0
     numpy_only: bool = True  # False: an answer may return torch tensors (turned into arrays)
+    # What the notebook shows (tools/exercise.py writes the cells from these): the statement
+    # under the heading "## <heading or title> (<points> points)", and the answer cell's stub.
+    # Written as triple-quoted blocks: one leading and one trailing newline are dropped.
+    statement: str = ""
+    stub: str = ""
+    heading: str = ""  # the section heading, where it differs from ``title``
+
+    def __post_init__(self) -> None:
+        for name in ("statement", "stub"):
+            text = getattr(self, name)
+            text = text[1:] if text.startswith("\n") else text
+            object.__setattr__(self, name, text[:-1] if text.endswith("\n") else text)
 
     @property
     def chapter(self) -> str:

@@ -15,8 +15,14 @@ How a submission is graded:
    :func:`~dlcourse.grading.spec.compare` or the exercise's judge. Nothing the notebook does to
    NumPy, to ``check`` or to the checker can change that verdict.
 
-The CSV has the columns ``submission, exercise, score, max_score, status, feedback`` and is
-written atomically. Exit status 0 when grading ran, 2 for a usage error.
+The CSV has the columns ``submission, student, exercise, score, max_score, status, feedback``
+(rows in the sorted order of the submissions' paths) and is written atomically. Exit status 0
+when grading ran, 2 for a usage error.
+
+The teacher's options, each in its own module: who the student is and which share to grade
+(``--student-pattern``, ``--shard``: roster.py), ``--feedback`` pages (feedback.py), the result
+cache (``--cache``, ``--no-cache``: cache.py), ``--seed`` (reseed.py); ``--exercise`` regrades
+some exercises into an existing gradebook (gradebook.update_gradebook).
 """
 from __future__ import annotations
 
@@ -38,7 +44,14 @@ from typing import Any, Sequence
 
 from . import chapters, exercises, sandbox
 from .harvest import wall_limit
-from .gradebook import COLUMNS, Row, judge_exercise, log_submission, summary, write_csv
+from .cache import ResultCache, default_folder, exercise_digest, file_digest
+from .feedback import detail_of, render, write_page
+from .gradebook import (COLUMNS, Row, judge_exercise, log_submission, summary, update_gradebook,
+                        write_csv, write_table_rows)
+from .merge import manifest_path
+from .reseed import reseed
+from .roster import DEFAULT_STUDENT_PATTERN, Identity, identify, manifest, parse_shard
+from .roster import shard as roster_shard
 from .judge import Result, answer_spec, encoded_inputs, expected_values
 from .spec import Exercise
 
@@ -190,7 +203,10 @@ def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dic
             fb = res.feedback()
             if res.status != "passed" and extra:
                 fb = (fb + "; notebook: " + "; ".join(extra))[:600]
-            rows.append(Row(sub, ex.id, float(res.score), float(ex.points), res.status, fb))
+            row = Row(sub, ex.id, float(res.score), float(ex.points), res.status, fb)
+            row.detail = {**detail_of(res), "fatal": bool(report.get("fatal_timeout")
+                                                          or "fatal" in report)}
+            rows.append(row)
         if logdir:
             log_submission(opts, sub, report, rows, own_log)
         return rows
@@ -199,77 +215,173 @@ def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dic
 
 
 # --------------------------------------------------------------------------- public API
+def _check_out(subs: Sequence[str], out: str | os.PathLike | None) -> None:
+    if out is None:
+        return
+    out_p = Path(out).resolve()
+    if not out_p.parent.is_dir():
+        raise UsageError(f"the folder for --out does not exist: {out_p.parent}")
+    if any(Path(s).resolve() == out_p for s in subs):
+        raise UsageError(f"--out {out} is one of the submissions; refusing to overwrite it")
+    if out_p.suffix == ".ipynb":
+        raise UsageError(f"--out {out} looks like a notebook; the gradebook is a .csv file")
+
+
+def _plan(subs: Sequence[str], only: Sequence[str] | None, seed: int | None,
+          student_pattern: str) -> tuple[list, dict]:
+    """(submission, identity, exercises) for each submission, and the expected values, all
+    computed before any learner code runs."""
+    known = set(chapters())
+    if only:
+        ids = {ex.id for ex in exercises()}
+        unknown = [i for i in only if i not in ids]
+        if unknown:
+            raise UsageError(f"unknown exercise id(s) for --exercise: {', '.join(unknown)} "
+                             "(ids look like 03.sigmoid)")
+    try:
+        rx = re.compile(student_pattern)
+    except re.error as exc:
+        raise UsageError(f"--student-pattern {student_pattern!r} is not a regular expression: "
+                         f"{exc}") from None
+    plan, expected = [], {}
+    for s in subs:
+        who = identify(s, rx)
+        exs = exercises(who.chapter) if who.chapter in known else []
+        if only:
+            exs = [ex for ex in exs if ex.id in only]
+            if not exs:
+                continue  # nothing to regrade here: its rows stay as they are
+        exs = [reseed(ex, seed) for ex in exs]
+        for ex in exs:
+            if ex.id not in expected:
+                expected[ex.id] = expected_values(ex)
+        plan.append((s, who, exs))
+    return plan, expected
+
+
+def _from_cache(cache: ResultCache | None, sub: str, exs: list, expected: dict
+                ) -> tuple[list[Row], list, dict]:
+    """(rows found in the cache, exercises still to run, key of each exercise id)."""
+    if cache is None or not exs:
+        return [], exs, {}
+    digest = file_digest(sub)
+    keys = {ex.id: cache.key(digest, exercise_digest(ex, *expected[ex.id])) for ex in exs}
+    found, todo = [], []
+    for ex in exs:
+        rec = cache.get(keys[ex.id])
+        if rec is None:
+            todo.append(ex)
+        else:
+            found.append(Row(sub, ex.id, float(rec["score"]), float(rec["max_score"]),
+                             str(rec["status"]), str(rec["feedback"]), detail=rec.get("detail")))
+    return found, todo, keys
+
+
+def _store(cache: ResultCache | None, keys: dict, rows: Sequence[Row]) -> None:
+    for r in rows:
+        if cache is not None and r.exercise in keys and not (r.detail or {}).get("fatal"):
+            cache.put(keys[r.exercise], {"score": r.score, "max_score": r.max_score,
+                                         "status": r.status, "feedback": r.feedback,
+                                         "detail": r.detail})
+
+
 def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | None = None, *,
           timeout: float = 60, jobs: int | None = None, memory_mb: int = 2048,
           total_timeout: float = 300, output_limit: int = 1 << 20, quiet: bool = True,
-          log: str | None = None) -> list[Row]:
-    """Grade notebooks; return the rows (and write them to ``out`` as CSV when given)."""
-    subs = [str(s) for s in submissions]
-    if not subs:
+          log: str | None = None, student_pattern: str = DEFAULT_STUDENT_PATTERN,
+          feedback: str | os.PathLike | None = None, only: Sequence[str] | None = None,
+          cache: str | os.PathLike | None = None, seed: int | None = None,
+          shard: tuple[int, int] | None = None) -> list[Row]:
+    """Grade notebooks; return the rows (and write them to ``out`` as CSV when given).
+
+    ``only``: exercise ids to (re)grade, merged into an existing ``out``; ``cache``: the
+    result cache's folder (None: no cache); ``seed``: draw the cases (reseed.py); ``shard``:
+    ``(i, n)``, grade share i of n and write ``out``'s manifest for ``dlcourse merge``.
+    """
+    everyone = sorted(dict.fromkeys(str(s) for s in submissions))
+    if not everyone:
         raise UsageError("no submissions given")
-    for s in subs:
+    for s in everyone:
         if not os.path.isfile(s):
             raise UsageError(f"submission not found: {s}")
-    if out is not None:
-        out_p = Path(out).resolve()
-        if not out_p.parent.is_dir():
-            raise UsageError(f"the folder for --out does not exist: {out_p.parent}")
-        for s in subs:
-            if Path(s).resolve() == out_p:
-                raise UsageError(f"--out {out} is one of the submissions; refusing to overwrite it")
-        if out_p.suffix == ".ipynb":
-            raise UsageError(f"--out {out} looks like a notebook; the gradebook is a .csv file")
+    _check_out(everyone, out)
     if timeout <= 0 or total_timeout <= 0 or memory_mb < 0:
         raise UsageError("--timeout and --total-timeout must be positive, --memory-mb non-negative")
-    known = set(chapters())
-    plan = []
-    expected: dict[str, Any] = {}
-    for s in subs:
-        ch = chapter_of(s)
-        exs = exercises(ch) if ch in known else []
-        for ex in exs:
-            if ex.id not in expected:
-                expected[ex.id] = expected_values(ex)  # before any learner code runs
-        plan.append((s, ch, exs))
+    if shard is not None and out is None:
+        raise UsageError("--shard needs --out (the share's gradebook and its manifest)")
+    subs = roster_shard(everyone, *shard) if shard else everyone
+    plan, expected = _plan(subs, only, seed, student_pattern)
     global LAST_BATCH_ID
     LAST_BATCH_ID = secrets.token_hex(8)
     confinement = sandbox.describe()  # what this machine's Linux can enforce, said once
     if log:
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(f"dlcourse grade: {confinement}\n")
-    # folders no kernel may read: the class folders, the gradebook's, the teacher's home
-    deny = {str(Path(s).resolve().parent) for s in subs} | {os.path.expanduser("~")}
+    # folders no kernel may read: the class folders, the gradebook's, the teacher's home,
+    # the result cache and the feedback folder
+    deny = {str(Path(s).resolve().parent) for s in everyone} | {os.path.expanduser("~")}
+    deny |= {str(Path(p).resolve()) for p in (cache, feedback) if p is not None}
     if out is not None:
         deny.add(str(Path(out).resolve().parent))
     opts = {"deny": os.pathsep.join(sorted(deny)),
-            "batch_id": LAST_BATCH_ID, "timeout": timeout, "total_timeout": total_timeout, "output_limit": output_limit,
+            "batch_id": LAST_BATCH_ID, "timeout": timeout, "total_timeout": total_timeout,
+            "output_limit": output_limit,
             "harvest_source": (_HERE / "harvest.py").read_text(encoding="utf-8"), "log": log}
+    store = None
+    if cache is not None:
+        store = ResultCache(cache, {"timeout": timeout, "total_timeout": total_timeout,
+                                    "memory_mb": memory_mb, "output_limit": output_limit})
     n_jobs = max(1, int(jobs or min(len(subs), os.cpu_count() or 1, 4)))
     kroot = Path(tempfile.mkdtemp(prefix="dlcourse-kspec-"))
     if log:
         (kroot / "logs").mkdir()
         opts["logdir"] = str(kroot / "logs")  # each submission's worker log, appended when done
+
+    def one(s: str, who: Identity, exs: list) -> list[Row]:
+        cached, todo, keys = _from_cache(store, s, exs, expected)
+        try:
+            fresh = _grade_one(s, who.chapter, todo, expected, kroot, opts) if todo or not exs else []
+        except Exception as exc:
+            fresh = [Row(s, ex.id, 0.0, float(ex.points), "error",
+                         f"the grader failed on this notebook: {type(exc).__name__}: {exc}",
+                         detail={"fatal": True}) for ex in todo]
+        _store(store, keys, fresh)  # written as each submission completes: a rerun resumes
+        by_id = {r.exercise: r for r in cached + fresh}
+        rows = [by_id[ex.id] for ex in exs] if exs else fresh
+        for r in rows:
+            r.student = who.student
+            if who.note:
+                r.feedback = f"{r.feedback}; note: {who.note}" if r.feedback else who.note
+        return rows
+
     t0 = time.monotonic()
     try:
         _make_kernelspec(kroot, memory_mb)
         with ThreadPoolExecutor(max_workers=n_jobs) as pool:
-            futures = [pool.submit(_grade_one, s, ch, exs, expected, kroot, opts) for s, ch, exs in plan]
-            results = []
-            for (s, ch, exs), f in zip(plan, futures):
-                try:
-                    results.append(f.result())
-                except Exception as exc:
-                    results.append([Row(s, ex.id, 0.0, float(ex.points), "error",
-                                        f"the grader failed on this notebook: {type(exc).__name__}: {exc}")
-                                    for ex in exs] or [Row(s, "", 0.0, 0.0, "error", str(exc))])
+            results = [f.result() for f in [pool.submit(one, *p) for p in plan]]
     finally:
         shutil.rmtree(kroot, ignore_errors=True)
     rows = [r for rs in results for r in rs]
     elapsed = time.monotonic() - t0
     if out is not None:
-        write_csv(rows, out)
+        if only and Path(out).exists():
+            write_table_rows(update_gradebook(out, rows), out)
+        else:
+            write_csv(rows, out)
+        if shard is not None:
+            man = manifest(everyone, *shard, only, seed)
+            manifest_path(out).write_text(json.dumps(man, indent=1) + "\n", encoding="utf-8")
+    if feedback is not None:
+        for (s, who, _), rs in zip(plan, results):
+            write_page(feedback, s, render(s, who.student, who.chapter, who.note, rs))
     if not quiet:
-        print(summary(rows, elapsed, len(subs)))
+        print(summary(rows, elapsed, len(plan)))
+        for s, who, _ in plan:
+            if who.note:
+                print(f"  FLAG {s}: {who.note}")
+        if store is not None:
+            print(f"Result cache {store.folder}: {store.hits} result(s) reused, "
+                  f"{store.misses} graded")
         print(confinement)
     return rows
 
@@ -290,6 +402,23 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--output-limit", type=int, default=1 << 20,
                    help="bytes of printed output kept per notebook (default 1 MiB)")
     p.add_argument("--log", default=None, help="append the workers' logs to this file")
+    p.add_argument("--student-pattern", default=DEFAULT_STUDENT_PATTERN,
+                   help="regex whose group 'student' (or first group) names the student in a "
+                        "file name, when the notebook's metadata dlcourse.student is absent "
+                        f"(default {DEFAULT_STUDENT_PATTERN!r})")
+    p.add_argument("--feedback", default=None, metavar="DIR",
+                   help="write one self-contained HTML page per submission into DIR")
+    p.add_argument("--exercise", action="append", default=None, metavar="ID", dest="only",
+                   help="grade only this exercise (repeatable); merged into an existing --out")
+    p.add_argument("--cache", default=None, metavar="DIR",
+                   help="the result cache (default $DLCOURSE_GRADE_CACHE or "
+                        "~/.cache/dlcourse/grades)")
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    p.add_argument("--seed", type=int, default=None,
+                   help="draw every function exercise's inputs from this seed")
+    p.add_argument("--shard", default=None, metavar="I/N",
+                   help="grade only share I of N (1-based); writes OUT.manifest.json for "
+                        "'dlcourse merge'")
     return p
 
 
@@ -304,11 +433,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("dlcourse grade: --jobs must be at least 1", file=sys.stderr)
         return 2
     try:
+        shard = parse_shard(args.shard) if args.shard is not None else None
+    except ValueError as exc:
+        print(f"dlcourse grade: {exc}", file=sys.stderr)
+        return 2
+    cache = None if args.no_cache else (args.cache or str(default_folder()))
+    try:
         grade(args.submissions, args.out, timeout=args.timeout, jobs=args.jobs,
               memory_mb=args.memory_mb, total_timeout=args.total_timeout,
-              output_limit=args.output_limit, quiet=False, log=args.log)
+              output_limit=args.output_limit, quiet=False, log=args.log,
+              student_pattern=args.student_pattern, feedback=args.feedback, only=args.only,
+              cache=cache, seed=args.seed, shard=shard)
     except UsageError as exc:
         print(f"dlcourse grade: {exc}", file=sys.stderr)
         return 2
     print(f"Gradebook written to {args.out}")
+    if args.feedback:
+        print(f"Feedback pages written to {args.feedback}")
     return 0

@@ -13,7 +13,7 @@ import json
 import os
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -21,11 +21,13 @@ from .judge import Result, judge_payload
 from .spec import Exercise
 
 __all__ = ["COLUMNS", "Row", "read_payload", "judge_exercise", "log_submission", "write_csv",
-           "summary", "MAX_HARVEST_FILE"]
+           "summary", "MAX_HARVEST_FILE", "update_gradebook"]
 
 MAX_HARVEST_FILE = 64 << 20  # bytes: a harvest file larger than this is not read
 
-COLUMNS = ["submission", "exercise", "score", "max_score", "status", "feedback"]
+#: ``student``: from the notebook's metadata ``dlcourse.student``, else the file name (roster.py).
+COLUMNS = ["submission", "student", "exercise", "score", "max_score", "status", "feedback"]
+
 
 @dataclass
 class Row:
@@ -35,10 +37,14 @@ class Row:
     max_score: float
     status: str
     feedback: str
+    student: str = ""
+    #: every case, for the --feedback pages and the cache (not a CSV column)
+    detail: dict | None = field(default=None, compare=False, repr=False)
 
     def as_list(self) -> list[Any]:
-        return [self.submission, self.exercise, f"{self.score:.3f}".rstrip("0").rstrip("."),
-                f"{self.max_score:g}", self.status, self.feedback]
+        return [self.submission, self.student, self.exercise,
+                f"{self.score:.3f}".rstrip("0").rstrip("."), f"{self.max_score:g}", self.status,
+                self.feedback]
 
 
 
@@ -149,6 +155,27 @@ def write_csv(rows: Sequence[Row], out: str | os.PathLike) -> None:
         except OSError:
             pass
         raise
+
+
+def update_gradebook(out: str | os.PathLike, rows: Sequence[Row]) -> list[list[str]]:
+    """``--exercise``: the rows of the existing gradebook ``out``, each (submission, exercise)
+    graded now replaced in place by its new row, new pairs appended; other rows untouched.
+    An old gradebook without the ``student`` column gets it (the file name's stem)."""
+    from .merge import NEW_COLUMNS, OLD_COLUMNS, read_gradebook
+
+    header, old = read_gradebook(out)
+    if header == OLD_COLUMNS:
+        old = [[r[0], Path(r[0]).name.removesuffix(".ipynb")] + r[1:] for r in old]
+    assert NEW_COLUMNS == COLUMNS
+    new = {(r.submission, r.exercise): r.as_list() for r in rows}
+    merged = [new.pop((r[0], r[2]), r) for r in old]
+    return merged + list(new.values())
+
+
+def write_table_rows(table: Sequence[Sequence[str]], out: str | os.PathLike) -> None:
+    from .merge import write_table
+
+    write_table(COLUMNS, table, out)
 
 
 def summary(rows: Sequence[Row], elapsed: float, n_subs: int) -> str:

@@ -15,7 +15,7 @@ Usage::
     python tools/exercise.py sync           # write the exercise cells of every notebook
     python tools/exercise.py sync --check   # exit 1 if a notebook disagrees with its exercises
     python tools/exercise.py new 02.my_gate # scaffold an exercise (proves as it is), sync
-    python tools/exercise.py prove 02.my_gate   # its proof alone (exit 1 with the problems)
+    python tools/exercise.py prove 02.my_gate   # sync, then its proof alone (exit 1: problems)
 
 The build script runs ``sync``; ``tests/test_exercises.py`` checks that nothing is stale.
 """
@@ -339,9 +339,9 @@ def main(argv: list[str] | None = None, root: Path = ROOT) -> int:
     chosen = [ex for ex in module.EXERCISES if args.id in (ex.id, chapter)]
     if not chosen:
         raise SystemExit(f"exercise: no exercise {args.id!r} in {module.__name__}")
+    for path in sync(root):
+        print(f"exercise: {path} rewritten from its exercises' definitions")
     problems = [p for ex in chosen for p in prove(ex, module)]
-    stale = sync(root, check=True)
-    problems += [f"{path} is stale: run python tools/exercise.py sync" for path in stale]
     for line in problems:
         print(line)
     if not problems:

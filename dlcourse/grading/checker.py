@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from ..i18n import _, tr
 from .harvest import call_answer
 from .judge import (STATUSES, Result, answer_spec, evaluate, expected_values,  # noqa: F401
                     judge_payload, plain_inputs, round_trip)
@@ -60,9 +61,9 @@ def _differing(received: Any, expected: Any, ex: Exercise, where: str = "") -> t
     for k in keys:
         if isinstance(received, dict) and k not in received:
             break
-        ok, _ = compare(received[k], expected[k], ex.rtol, ex.atol)
+        ok = compare(received[k], expected[k], ex.rtol, ex.atol)[0]
         if not ok:
-            label = f"item {k}" if isinstance(expected, (list, tuple)) else f"key {k!r}"
+            label = _(f"item {k}") if isinstance(expected, (list, tuple)) else _(f"key {k!r}")
             return _differing(received[k], expected[k], ex, f"{where}, {label}" if where else label)
     return where, received, expected
 
@@ -83,9 +84,9 @@ def _pair(expected: Any, received: Any, ex: Exercise, limit: int = 66) -> tuple[
         for x in (expected, received):
             body = " ".join(np.array2string(x, separator=", ", formatter={
                 "float_kind": lambda v: f"{v:.{p}g}", "int_kind": str, "bool": str}).split())
-            text = f"{body} (shape {x.shape}, {x.dtype})"
+            text = _(f"{body} (shape {x.shape}, {x.dtype})")
             out.append(text if len(text) <= limit else body if len(body) <= limit
-                       else f"array of shape {x.shape}, dtype {x.dtype}")
+                       else _(f"array of shape {x.shape}, dtype {x.dtype}"))
         return out[0], out[1]
     return _short(expected, limit), _short(received, limit)
 
@@ -94,10 +95,10 @@ def _short(x: Any, limit: int = 66) -> str:
     if isinstance(x, np.ndarray):
         if 0 < x.size <= 6:
             body = " ".join(np.array2string(x, precision=6, separator=", ").split())
-            text = f"{body} (shape {x.shape}, {x.dtype})"
+            text = _(f"{body} (shape {x.shape}, {x.dtype})")
             if len(text) <= limit:
                 return text
-        return f"array of shape {x.shape}, dtype {x.dtype}"
+        return _(f"array of shape {x.shape}, dtype {x.dtype}")
     text = repr(x)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -114,25 +115,26 @@ def _wrap(text: str, indent: str, more: str = "") -> list[str]:
 
 def _text(res: Result) -> str:
     ex = res.exercise
-    head = (f"[{ex.id}] {ex.title}: {STATUSES.get(res.status, res.status)} - "
-            f"{_fmt_points(res.score)}/{_fmt_points(res.max_score)} points")
+    head = tr(f"[{ex.id}] {ex.title}: {STATUSES.get(res.status, res.status)} - "
+              f"{_fmt_points(res.score)}/{_fmt_points(res.max_score)} points")
     lines = _wrap(head, "", "  ")
     if res.message:
-        lines += _wrap(res.message, "  ")
+        lines += _wrap(tr(res.message), "  ")
     if res.status in ("not_attempted", "uses_reference"):
         return "\n".join(lines)
     for v in res.verdicts:
-        mark = "PASS" if v.ok else "FAIL"
-        lines += _wrap(f"{mark}  {v.label}" + ("" if v.ok else f": {v.message}"), "  ", "        ")
+        mark = tr("PASS" if v.ok else "FAIL")
+        lines += _wrap(f"{mark}  {tr(v.label)}" + ("" if v.ok else f": {tr(v.message)}"),
+                       "  ", "        ")
         if not v.ok:
             if v.received is not None:
                 where, got, want = _differing(v.received, v.expected, ex)
                 want_s, got_s = _pair(want, got, ex)
-                where = f" ({where})" if where else ""
-                lines += _wrap(f"expected{where}: {want_s}", "        ", "          ")
-                lines += _wrap(f"received{where}: {got_s}", "        ", "          ")
+                where = f" ({tr(where)})" if where else ""
+                lines += _wrap(tr(f"expected{where}: {want_s}"), "        ", "          ")
+                lines += _wrap(tr(f"received{where}: {got_s}"), "        ", "          ")
             if v.hint:
-                lines += _wrap(f"hint: {v.hint}", "        ", "          ")
+                lines += _wrap(tr(f"hint: {v.hint}"), "        ", "          ")
     return "\n".join(lines)
 
 
@@ -143,29 +145,30 @@ def _html(res: Result) -> str:
     colour = _PASS_COLOR if ok_all else (_GREY if res.status == "not_attempted" else _FAIL_COLOR)
     out = [f'<div class="dlcourse-check" style="border-left:4px solid {colour};padding:4px 10px;'
            f'margin:4px 0;font-family:sans-serif;font-size:0.92em">',
-           f'<b>{e(ex.id)}</b> &middot; {e(ex.title)} &mdash; '
-           f'<b style="color:{colour}">{e(STATUSES.get(res.status, res.status))}</b>, '
-           f'{_fmt_points(res.score)} / {_fmt_points(res.max_score)} points']
+           f'<b>{e(ex.id)}</b> &middot; {e(tr(ex.title))} &mdash; '
+           f'<b style="color:{colour}">{e(tr(STATUSES.get(res.status, res.status)))}</b>, '
+           + e(tr(f"{_fmt_points(res.score)} / {_fmt_points(res.max_score)} points"))]
     if res.message:
-        out.append(f'<div style="margin-top:4px">{e(res.message)}</div>')
+        out.append(f'<div style="margin-top:4px">{e(tr(res.message))}</div>')
     if res.verdicts and res.status not in ("not_attempted", "uses_reference"):
         out.append('<table style="margin-top:4px;border-collapse:collapse">')
         for v in res.verdicts:
-            mark = (f'<span style="color:{_PASS_COLOR}">&#10003; passed</span>' if v.ok
-                    else f'<span style="color:{_FAIL_COLOR}">&#10007; failed</span>')
+            mark = (f'<span style="color:{_PASS_COLOR}">&#10003; {e(tr("passed"))}</span>' if v.ok
+                    else f'<span style="color:{_FAIL_COLOR}">&#10007; {e(tr("failed"))}</span>')
             detail = ""
             if not v.ok:
-                detail = e(v.message)
+                detail = e(tr(v.message))
                 if v.received is not None:
                     where, got, want = _differing(v.received, v.expected, ex)
                     want_s, got_s = _pair(want, got, ex)
-                    where = f" ({e(where)})" if where else ""
-                    detail += (f"<br><small>expected{where}: <code>{e(want_s)}</code><br>"
-                               f"received{where}: <code>{e(got_s)}</code></small>")
+                    where = f" ({tr(where)})" if where else ""
+                    detail += (f"<br><small>{e(tr(f'expected{where}:'))} "
+                               f"<code>{e(tr(want_s))}</code><br>"
+                               f"{e(tr(f'received{where}:'))} <code>{e(tr(got_s))}</code></small>")
                 if v.hint:
-                    detail += f"<br><i>Hint: {e(v.hint)}</i>"
+                    detail += f"<br><i>{e(tr(f'Hint: {v.hint}'))}</i>"
             out.append(f'<tr><td style="padding:2px 8px;text-align:left">{mark}</td>'
-                       f'<td style="padding:2px 8px;text-align:left">{e(v.label)}</td>'
+                       f'<td style="padding:2px 8px;text-align:left">{e(tr(v.label))}</td>'
                        f'<td style="padding:2px 8px;text-align:left">{detail}</td></tr>')
         out.append("</table>")
     out.append("</div>")
@@ -245,27 +248,30 @@ def score_table(chapter: str | int) -> None:
         rows.append((ex, rec))
     total = sum(r["score"] for _, r in rows)
     best = sum(r["max_score"] for _, r in rows)
-    text = [f"Chapter {ch} exercises: {_fmt_points(total)}/{_fmt_points(best)} points"]
-    width = max(len(ex.id) for ex, _ in rows)
-    words = max(len(STATUSES.get(r["status"], r["status"])) for _, r in rows)
+    text = [tr(f"Chapter {ch} exercises: {_fmt_points(total)}/{_fmt_points(best)} points")]
+    width = max(len(ex.id) for ex, _r in rows)
+    words = max(len(tr(STATUSES.get(r["status"], r["status"]))) for _e, r in rows)
     for ex, r in rows:
-        line = (f"  {ex.id:<{width}}  {STATUSES.get(r['status'], r['status']):<{words}}  "
+        line = (f"  {ex.id:<{width}}  {tr(STATUSES.get(r['status'], r['status'])):<{words}}  "
                 f"{_fmt_points(r['score'])}/{_fmt_points(r['max_score'])}")
         room = WIDTH - len(line) - 2
-        title = ex.title if len(ex.title) <= room else ex.title[: max(room - 3, 0)] + "..."
+        name = tr(ex.title)
+        title = name if len(name) <= room else name[: max(room - 3, 0)] + "..."
         text.append(f"{line}  {title}" if room >= 8 else line)
     e = html.escape
     cell = "text-align:left;padding:2px 10px"  # columns that never run together
     cells = "".join(
-        f'<tr><td style="{cell}">{e(ex.id)}</td><td style="{cell}">{e(ex.title)}</td>'
+        f'<tr><td style="{cell}">{e(ex.id)}</td><td style="{cell}">{e(tr(ex.title))}</td>'
         f'<td style="{cell};color:{_status_colour(r["status"])}">'
-        f'{e(STATUSES.get(r["status"], r["status"]))}</td>'
+        f'{e(tr(STATUSES.get(r["status"], r["status"])))}</td>'
         f'<td style="{cell}">{_fmt_points(r["score"])} / {_fmt_points(r["max_score"])}</td></tr>'
         for ex, r in rows)
+    head = "".join(f'<th style="{cell}">{e(tr(word))}</th>'
+                   for word in ("id", "exercise", "status", "points"))
     page = (f'<div class="dlcourse-scores" style="font-family:sans-serif;font-size:0.92em">'
-            f'<b>Chapter {e(ch)} exercises</b>: {_fmt_points(total)} / {_fmt_points(best)} points'
-            f'<table><tr><th style="{cell}">id</th><th style="{cell}">exercise</th>'
-            f'<th style="{cell}">status</th><th style="{cell}">points</th></tr>{cells}</table></div>')
+            f'<b>{e(tr(f"Chapter {ch} exercises"))}</b>: '
+            + e(tr(f"{_fmt_points(total)} / {_fmt_points(best)} points"))
+            + f'<table><tr>{head}</tr>{cells}</table></div>')
     _show({"text/plain": "\n".join(text), "text/html": page,
            SCORES_MIME: {"chapter": ch, "exercises": [r for _, r in rows]}})
     return None

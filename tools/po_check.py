@@ -58,12 +58,21 @@ def fixed_parts(text: str) -> Counter:
     return parts
 
 
+# A TeX command with its braced arguments: a display-math message (its msgid is the bare TeX,
+# without $$) has letters, but no English words to translate.
+_TEX = re.compile(r"\\[A-Za-z]+\*?(\{[^{}]*\})*")
+
+
 def prose_words(text: str) -> bool:
-    """Whether the text has English words outside math, code, roles, links and tags."""
+    """Whether the text has English words outside math, code, roles, links and tags.
+
+    A word is three or more lower-case letters: names and acronyms alone ("ResNet", "NAND")
+    and bare TeX (``\\frac{\\partial L}{\\partial z}``) stay as they are in Korean.
+    """
     rest = _ROLE.sub(" ", text)
-    for regex in (_MATH, _CODE, _URL, _TAG):
+    for regex in (_MATH, _CODE, _URL, _TAG, _TEX):
         rest = regex.sub(" ", rest)
-    return bool(re.search(r"[A-Za-z]{3,}", rest))
+    return bool(re.search(r"(?<![A-Za-z])[a-z]{3,}", rest))
 
 
 def problems(path: Path) -> list[str]:

@@ -169,8 +169,8 @@ def _catalog(lang: str) -> tuple[dict[str, str], list[tuple[re.Pattern, str, lis
 
 
 def _compile(template: str) -> tuple[re.Pattern, list[str]]:
-    """A template's English as a regular expression: each field any text (a field that comes
-    twice must match the same text twice)."""
+    """A template's English as a regular expression: each field any text, as short as it can
+    be (a field that comes twice must match the same text twice)."""
     parts = _FIELD.split(template)
     regex, groups = [], {}
     for i, part in enumerate(parts):
@@ -180,7 +180,8 @@ def _compile(template: str) -> tuple[re.Pattern, list[str]]:
             regex.append(f"(?P={groups[part]})")
         else:
             groups[part] = f"f{len(groups)}"
-            regex.append(f"(?P<{groups[part]}>.*?)")
+            empty = "*" if "where" in part else "+"  # only a ``where`` ("", " (item 1)") may be empty
+            regex.append(f"(?P<{groups[part]}>.{empty}?)")
     return re.compile("".join(regex) + r"\Z", re.S), list(groups)
 
 

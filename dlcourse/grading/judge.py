@@ -18,6 +18,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..i18n import _, tr
 from .harvest import decode, encode
 from .spec import Case, Exercise, Verdict, compare, to_plain
 
@@ -61,18 +62,18 @@ class Result:
                 "max_score": self.max_score, "status": self.status}
 
     def feedback(self, limit: int = 400) -> str:
-        """One short line for a gradebook."""
+        """One short line for a gradebook (in the current language, see dlcourse.i18n)."""
         parts = []
         if self.message:
-            parts.append(self.message)
+            parts.append(tr(self.message))
         if self.verdicts and self.status not in ("not_attempted", "uses_reference"):
             n_ok = sum(v.ok for v in self.verdicts)
-            parts.append(f"{n_ok}/{len(self.verdicts)} cases passed")
+            parts.append(tr(f"{n_ok}/{len(self.verdicts)} cases passed"))
             bad = next((v for v in self.verdicts if not v.ok), None)
             if bad is not None:
-                parts.append(f"first failure ({bad.label}): {bad.message}")
+                parts.append(tr(f"first failure ({bad.label}): {bad.message}"))
                 if bad.hint:
-                    parts.append(f"hint: {bad.hint}")
+                    parts.append(tr(f"hint: {bad.hint}"))
         text = "; ".join(p.strip().rstrip(".") for p in parts if p.strip())
         text = " ".join(text.split())
         return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -220,17 +221,17 @@ def _array_as_list(got: Any, exp: Any, where: str = "") -> str:
     """'a list where a NumPy array is asked ...' when ``got`` has a list where ``exp`` has an
     array (at the top or inside a tuple, list or dict of the same shape), else ''."""
     if isinstance(exp, np.ndarray) and isinstance(got, (list, tuple)):
-        return (f"a {type(got).__name__}{where} where a NumPy array is asked "
-                "(build it with np.array, or compute with arrays)")
+        return _(f"a {type(got).__name__}{where} where a NumPy array is asked "
+                 "(build it with np.array, or compute with arrays)")
     if isinstance(exp, (list, tuple)) and isinstance(got, (list, tuple)) and len(got) == len(exp):
         for i, (g, e) in enumerate(zip(got, exp)):
-            msg = _array_as_list(g, e, f"{where} as item {i}")
+            msg = _array_as_list(g, e, _(f"{where} as item {i}"))
             if msg:
                 return msg
     if isinstance(exp, dict) and isinstance(got, dict):
         for k, e in exp.items():
             if k in got:
-                msg = _array_as_list(got[k], e, f"{where} under key {k!r}")
+                msg = _array_as_list(got[k], e, _(f"{where} under key {k!r}"))
                 if msg:
                     return msg
     return ""

@@ -1,7 +1,7 @@
-"""dlcourse.sphinxext: repeated inline scripts are dropped, everything else is kept in order."""
+"""dlcourse_book.sphinxext (book_ext/): repeated inline scripts are dropped, everything else is kept in order."""
 from types import SimpleNamespace
 
-from dlcourse.sphinxext import drop_repeated_inline_scripts
+from dlcourse_book.sphinxext import drop_repeated_inline_scripts
 
 
 def _js(filename, **attrs):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Create or reuse the course's virtual environment in .venv and make sure it is up to date.
-# Idempotent: a stamp holding a hash of pyproject.toml and constraints.txt skips the install
+# Idempotent: a stamp holding a hash of the pyproject.toml files and constraints.txt skips it
 # when nothing changed. Usage: tools/venv.sh   (prints the venv's python path on its last line)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,7 +10,8 @@ if [ ! -x "$venv/bin/python" ]; then
   echo "[venv] creating $venv" >&2
   "$py" -m venv "$venv"
 fi
-want=$(cat "$root/pyproject.toml" "$root/constraints.txt" | sha256sum | cut -c1-16)
+want=$(cat "$root/pyproject.toml" "$root/constraints.txt" "$root/book_ext/pyproject.toml" \
+       | sha256sum | cut -c1-16)
 stamp="$venv/.dlcourse-stamp"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "[venv] installing the course and its tools (about a minute the first time)" >&2
@@ -24,7 +25,9 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   # torch first, from the pin, so nothing else can pull a CUDA build.
   pip_install -c "$root/constraints.txt" torch
   pip_install -c "$root/constraints.txt" -e "$root[torch,book,dev]"
-  "$venv/bin/python" -c "import dlcourse, torch, jupyter_book, pytest, selenium" \
+  # The website's own build extensions (book_ext/: not part of the package learners install).
+  pip_install -c "$root/constraints.txt" -e "$root/book_ext"
+  "$venv/bin/python" -c "import dlcourse, dlcourse_book, torch, jupyter_book, pytest, selenium" \
       || { echo "[venv] the install failed; see the messages above" >&2; exit 1; }
   echo "$want" > "$stamp"
 fi

@@ -5,8 +5,10 @@ Each ``check()`` and ``score_table()`` output carries, beside its HTML and plain
 that ``dlcourse progress`` reads back from the learner's saved notebook. A reader of the book
 should see the HTML, not that JSON. MyST-NB renders every part of an output before it picks one
 per builder, and warns about a type it does not know, which fails a ``-W`` build; this plugin,
-registered in ``pyproject.toml`` under the ``myst_nb.mime_renderers`` entry point, renders these
-parts as nothing and gives them no priority, so the HTML is chosen and nothing is warned.
+registered in ``book_ext/pyproject.toml`` under the ``myst_nb.mime_renderers`` entry point
+(tools/venv.sh installs that folder), renders these parts as nothing and gives them no
+priority, so the HTML is chosen and nothing is warned. It belongs to the book build, not to
+the ``dlcourse`` package learners install.
 
 It needs nothing from MyST-NB to import: the plugin protocol is a class with two attributes.
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .checker import CHECK_MIME, SCORES_MIME
+from dlcourse.grading.checker import CHECK_MIME, SCORES_MIME
 
 __all__ = ["HiddenGraderOutput"]
 

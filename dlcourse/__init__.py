@@ -1,7 +1,7 @@
 """dlcourse: the small helper package of the open deep-learning course.
 
 ``import dlcourse as dl`` gives every helper by its qualified name: ``dl.functional.sigmoid``,
-``dl.nn.Linear``, ``dl.optim.Adam``, ``dl.data.load_digits``, ``dl.plot``, ``dl.train``,
+``dl.nn.Linear``, ``dl.optim.Adam``, ``dl.data.load_digits``, ``dl.plot``,
 ``dl.grading.check``. The NumPy pieces mirror PyTorch's names, shapes and defaults, so each can
 be checked against torch on the same numbers.
 
@@ -14,9 +14,9 @@ from __future__ import annotations
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["data", "functional", "gradcheck", "grading", "nn", "optim", "plot", "train", "widgets"]
+__all__ = ["data", "functional", "gradcheck", "grading", "nn", "optim", "plot", "widgets"]
 # Also reachable as attributes, though not part of ``from dlcourse import *``.
-_SUBMODULES = frozenset(__all__) | {"perceptron", "regularize", "sphinxext"}
+_SUBMODULES = frozenset(__all__) | {"perceptron", "regularize"}
 
 
 def __getattr__(name: str):

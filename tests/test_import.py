@@ -11,7 +11,7 @@ import sys
 import pytest
 
 HEAVY = ("dlcourse.grading", "matplotlib", "ipywidgets", "tqdm", "sklearn", "torch",
-         "dlcourse.plot", "dlcourse.widgets", "dlcourse.train")
+         "dlcourse.plot", "dlcourse.widgets")
 
 
 def fresh(code: str) -> dict:
@@ -28,7 +28,7 @@ def test_import_dlcourse_loads_nothing_heavy():
 
 
 @pytest.mark.parametrize("name", ["data", "functional", "gradcheck", "grading", "nn", "optim",
-                                  "plot", "train", "widgets"])
+                                  "plot", "widgets"])
 def test_each_submodule_is_there_on_first_use(name):
     got = fresh("import json, types, dlcourse as dl\n"
                 f"m = getattr(dl, {name!r})\n"
@@ -52,7 +52,7 @@ def test_from_imports_and_star_import_work():
                 "exec('from dlcourse import *', ns)\n"
                 "print(json.dumps(sorted(k for k in ns if not k.startswith('__'))))")
     assert got == sorted(["data", "functional", "gradcheck", "grading", "nn", "optim", "plot",
-                          "train", "widgets"])
+                          "widgets"])
 
 
 def test_an_unknown_name_says_what_exists():

@@ -1,4 +1,4 @@
-"""dlcourse_book.sphinxext (book_ext/): repeated inline scripts are dropped, everything else is kept in order."""
+"""dlcourse_book.sphinxext (book_ext/): repeated inline scripts are dropped, all else kept."""
 from types import SimpleNamespace
 
 from dlcourse_book.sphinxext import drop_repeated_inline_scripts

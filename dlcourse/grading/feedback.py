@@ -89,7 +89,7 @@ def render(submission: str, student: str, chapter: str | None, note: str,
            f"<style>{_CSS}</style></head><body>",
            f"<h1>Feedback for {_e(student)}: chapter {_e(chapter or '?')}</h1>",
            f"<p>Submission <code>{_e(Path(submission).name)}</code>. "
-           f"Total: <b>{got:g} / {best:g}</b> points.</p>"]
+           f"Total: <strong>{got:g} / {best:g}</strong> points.</p>"]
     if note:
         out.append(f'<p class="note">Note: {_e(note)}.</p>')
     for r in rows:
@@ -107,7 +107,7 @@ def render(submission: str, student: str, chapter: str | None, note: str,
                        "<th>received</th></tr>")
             for c in cases:
                 verdict = "passed" if c["ok"] else c["message"] or "failed"
-                hint = f"<br><b>Hint:</b> {_e(c['hint'])}" if c.get("hint") else ""
+                hint = f"<br><strong>Hint:</strong> {_e(c['hint'])}" if c.get("hint") else ""
                 exp = rec = ""
                 if not c["ok"]:
                     exp, rec = f"<pre>{_e(c['expected'])}</pre>", f"<pre>{_e(c['received'])}</pre>"

@@ -6,6 +6,8 @@ previous/next links and the sidebar lead where the table of contents says, and e
 figure meant for the static site moves (an animation's frame changes after a click on play; a
 widget slider's after a click on play and after a slider step). The search page finds
 "vanishing gradient". A screenshot of each page goes to ``test-artifacts/screenshots/``.
+The Korean pages (``ko/``) are opened too; tests/test_korean.py checks their font and the
+language switch.
 
 Chromium and its driver are Debian's ``chromium`` and ``chromium-driver``, installed by
 ``tools/browser.sh`` (which ``tools/test.sh`` runs); Selenium (PyPI) drives them.
@@ -155,7 +157,11 @@ def _external(urls: list[str], base_url: str) -> list[str]:
 
 
 # --- every page ------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", PAGES + ["search"])
+# The Korean edition (issue 15) is read the same way: every page of _build/html/ko as well.
+KOREAN = [f"ko/{p}" for p in PAGES + ["search"]]
+
+
+@pytest.mark.parametrize("name", PAGES + ["search"] + KOREAN)
 def test_page_reads_well(driver, base_url, name):
     page = f"{name}.html"
     _drain(driver)

@@ -111,7 +111,8 @@ def _copy_of_the_course(dest):
         shutil.copytree(ROOT / name, dest / name,
                         ignore=shutil.ignore_patterns("__pycache__"))
     (dest / "tools").mkdir()
-    shutil.copy(ROOT / "tools" / "exercise.py", dest / "tools")
+    for tool in (ROOT / "tools").glob("exercise*.py"):
+        shutil.copy(tool, dest / "tools")
     return dest
 
 
@@ -220,3 +221,16 @@ def test_check_and_batch_grader_agree_on_every_proof_answer(batch_rows, chapter)
                 differ.append(f"{ex_id} in {sub.rsplit('/', 1)[-1]}: check {res.status} {res.score:g}, "
                               f"batch {r.status} {r.score:g} ({r.feedback[:120]})")
     assert not differ, "\n".join(differ)
+
+
+def test_new_starts_a_chapter_with_its_notebook(tmp_path):
+    root = _copy_of_the_course(tmp_path)
+    for ex_id in ("12.first_one", "12.second"):
+        made = _tool(root, "new", ex_id)
+        assert made.returncode == 0, made.stdout + made.stderr
+    nb = nbformat.read(str(root / "exercises" / "12_exercises.ipynb"), as_version=4)
+    answers = [c.metadata["dlcourse"]["exercise"] for c in nb.cells
+               if "answer" in c.metadata.get("tags", [])]
+    assert answers == ["12.first_one", "12.second"] and nb.metadata["dlcourse"] == {"chapter": "12"}
+    proved = _tool(root, "prove", "12")
+    assert proved.returncode == 0 and "12.first_one, 12.second proved" in proved.stdout, proved.stdout

@@ -154,18 +154,7 @@ def evaluate(ex: Exercise, outcomes: Sequence[dict], cases: Sequence[Case] | Non
         whole = outcomes[0] if outcomes else {"error": "no value"}
         if "value" in whole and _all_none(whole["value"]):
             return Result(ex, "not_attempted", message=f"not attempted yet: `{ex.name}` still holds the stub's None values")
-        outcomes = []
-        for case in cases:
-            if "value" not in whole:
-                outcomes.append(whole)
-            elif case.key is None:
-                outcomes.append({"value": whole["value"]})
-            else:
-                v = whole["value"]
-                try:
-                    outcomes.append({"value": v[case.key]})
-                except (KeyError, IndexError, TypeError):
-                    outcomes.append({"error": f"`{ex.name}` has no entry {case.key!r}"})
+        outcomes = _split_value(ex, whole, cases)
     if any(o.get("not_implemented") for o in outcomes):
         return Result(ex, "not_attempted",
                       message=f"not attempted yet: `{ex.name}` still raises NotImplementedError")
@@ -174,45 +163,63 @@ def evaluate(ex: Exercise, outcomes: Sequence[dict], cases: Sequence[Case] | Non
     timeouts = 0
     for i, (case, exp) in enumerate(zip(cases, expected)):
         o = outcomes[i] if i < len(outcomes) else {"error": "no output for this case"}
-        label = _case_label(case, i)
-        if o.get("timeout"):
-            timeouts += 1
-            verdicts.append(Verdict(False, label, "ran out of time", expected=exp))
-            continue
-        if "error" in o:
-            errors += 1
-            verdicts.append(Verdict(False, label, str(o["error"]), expected=exp))
-            continue
-        got = o.get("value")
-        wrong_type = _array_as_list(got, exp)
-        if wrong_type:
-            errors += 1
-            verdicts.append(Verdict(False, label, f"`{ex.name}` returned {wrong_type}",
-                                    expected=exp, received=got))
-            continue
-        if ex.judge is not None:
-            try:
-                ok, msg = ex.judge(got, exp, case)
-                ok = bool(ok)
-            except Exception as exc:  # a judge that trips over odd answers: that answer fails
-                ok, msg = False, f"could not judge the answer ({type(exc).__name__}: {exc})"
-        else:
-            try:
-                ok, msg = compare(got, exp, ex.rtol, ex.atol)
-            except Exception as exc:
-                ok, msg = False, f"could not compare the answer ({type(exc).__name__}: {exc})"
-        warns = o.get("warnings") or []
-        if ok and ex.warnings_fail and warns:
-            ok = False
-            msg = f"correct values, but with a warning: {warns[0]} (this exercise asks for no warnings)"
-        hint = "" if ok else _pick_hint(ex, got, exp, case)
-        verdicts.append(Verdict(ok, label, msg, expected=exp, received=got, hint=hint))
+        verdict, is_error = _judge_case(ex, case, exp, o, _case_label(case, i))
+        verdicts.append(verdict)
+        errors += is_error
+        timeouts += bool(o.get("timeout"))
     n_ok = sum(v.ok for v in verdicts)
     score = ex.points * n_ok / len(verdicts) if verdicts else 0.0
     status = _status_from(verdicts, errors)
     if status in ("failed", "error") and timeouts and timeouts + errors == len(verdicts):
         status = "timeout"
     return Result(ex, status, score=score, verdicts=verdicts)
+
+
+def _split_value(ex: Exercise, whole: dict, cases: Sequence[Case]) -> list[dict]:
+    """A value exercise's one outcome split into one per case (``name[case.key]``)."""
+    outcomes = []
+    for case in cases:
+        if "value" not in whole:
+            outcomes.append(whole)
+        elif case.key is None:
+            outcomes.append({"value": whole["value"]})
+        else:
+            try:
+                outcomes.append({"value": whole["value"][case.key]})
+            except (KeyError, IndexError, TypeError):
+                outcomes.append({"error": f"`{ex.name}` has no entry {case.key!r}"})
+    return outcomes
+
+
+def _judge_case(ex: Exercise, case: Case, exp: Any, o: dict, label: str) -> tuple[Verdict, bool]:
+    """The verdict on one case's outcome (its judge, or :func:`compare`, then warnings and a
+    hint), and whether it counts as an error rather than a wrong value."""
+    if o.get("timeout"):
+        return Verdict(False, label, "ran out of time", expected=exp), False
+    if "error" in o:
+        return Verdict(False, label, str(o["error"]), expected=exp), True
+    got = o.get("value")
+    wrong_type = _array_as_list(got, exp)
+    if wrong_type:
+        return Verdict(False, label, f"`{ex.name}` returned {wrong_type}",
+                       expected=exp, received=got), True
+    if ex.judge is not None:
+        try:
+            ok, msg = ex.judge(got, exp, case)
+            ok = bool(ok)
+        except Exception as exc:  # a judge that trips over odd answers: that answer fails
+            ok, msg = False, f"could not judge the answer ({type(exc).__name__}: {exc})"
+    else:
+        try:
+            ok, msg = compare(got, exp, ex.rtol, ex.atol)
+        except Exception as exc:
+            ok, msg = False, f"could not compare the answer ({type(exc).__name__}: {exc})"
+    warns = o.get("warnings") or []
+    if ok and ex.warnings_fail and warns:
+        ok = False
+        msg = f"correct values, but with a warning: {warns[0]} (this exercise asks for no warnings)"
+    hint = "" if ok else _pick_hint(ex, got, exp, case)
+    return Verdict(ok, label, msg, expected=exp, received=got, hint=hint), False
 
 
 

@@ -60,7 +60,7 @@ def fixed_parts(text: str) -> Counter:
 
 # A TeX command with its braced arguments: a display-math message (its msgid is the bare TeX,
 # without $$) has letters, but no English words to translate.
-_TEX = re.compile(r"\\[A-Za-z]+\*?(\{[^{}]*\})*")
+_TEX = re.compile(r"[_^]\{[^{}]*\}|\\[A-Za-z]+\*?(\{[^{}]*\})*")
 
 
 def prose_words(text: str) -> bool:
@@ -90,6 +90,10 @@ def problems(path: Path) -> list[str]:
             continue
         if message.fuzzy:
             out.append(f"{where}: marked fuzzy")
+        if (msgid.startswith("\n"), msgid.endswith("\n")) != \
+                (msgstr.startswith("\n"), msgstr.endswith("\n")):
+            out.append(f"{where}: begins or ends with a newline where the English does not, or "
+                       "the other way round (msgfmt -c rejects the catalog)")
         want, got = fixed_parts(msgid), fixed_parts(msgstr)
         if want != got:
             lost = sorted((want - got).elements())

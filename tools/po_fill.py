@@ -70,6 +70,13 @@ def fill(path: Path, table: Path) -> None:
         n = int(key)
         if not 0 <= n < len(messages):
             sys.exit(f"{table}: message {n} does not exist ({len(messages)} messages in {path})")
+        # gettext (msgfmt -c, and so Weblate) requires a translation to begin and end with a
+        # newline exactly when its English does (display math does); the text form drops them.
+        text = text.strip("\n")
+        if messages[n].id.startswith("\n"):
+            text = "\n" + text
+        if messages[n].id.endswith("\n"):
+            text += "\n"
         messages[n].string = text
         messages[n].flags.discard("fuzzy")
     with path.open("wb") as fh:

@@ -16,11 +16,15 @@ applied, as in the tests), with this checkout's ``.venv`` and vendored widget Ja
    processes, interleaved);
 6. the slowest chapters against the median chapter (from step 1);
 7. with ``--full``: ``make test`` in another fresh clone (its own ``.venv``, as CI and a
-   newcomer run it), against the cold build of step 2 (tens of minutes).
+   newcomer run it), against the cold build of step 2 (tens of minutes);
+8. the cold build of both editions (English and the Korean one under ``ko/``, issue 15)
+   against a cold build of the English site alone (``DLCOURSE_BOOK_KOREAN=0``), each from an
+   empty execution cache; the both-editions build is step 2's when it ran.
 
     python tools/bench.py                  # steps 1-6 and dlcourse vs torch (about 10 minutes)
     python tools/bench.py --full           # and `make test` from a fresh clone
-    python tools/bench.py --only import    # one cheap part: import, conv, notebooks, book
+    python tools/bench.py --only import    # one cheap part: import, conv, book, editions
+    python tools/bench.py --only editions --out /tmp/b.md   # two cold builds, English vs both
     python tools/bench.py --note "machine shared with other work"
 
 No test asserts on time; the targets live here.
@@ -51,7 +55,9 @@ DATA_TAG = "bench-data"   # the figures of a run, as JSON in a comment at the en
 # What issue 16 measured before its changes: the "previous" column of a first run.
 ISSUE16 = {"cold_ratio": 1.07, "cold_s": 178.9, "nochange_s": 6.0, "import_s": 2.75,
            "slowest_ratio": 2.8, "make_test_s": 1964.0, "make_test_ratio": None,
-           "chapter_excess_s": None, "import_ratio": None, "source": "issue 16 (before)"}
+           "chapter_excess_s": None, "import_ratio": None, "source": "issue 16 (before)",
+           "editions_ratio": None, "english_cold_s": None}
+EDITIONS_TARGET = 1.4   # issue 15: both editions' cold build / the English one's
 
 
 def machine() -> dict[str, str]:
@@ -207,11 +213,13 @@ def book_env() -> dict[str, str]:
     return env
 
 
-def build(book: Path, config: Path, out: Path) -> tuple[float, bool, str]:
-    """``tools/build-book.sh`` in ``book``: (seconds, succeeded, log)."""
+def build(book: Path, config: Path, out: Path, korean: bool = True) -> tuple[float, bool, str]:
+    """``tools/build-book.sh`` in ``book``: (seconds, succeeded, log); ``korean=False``: the
+    English site alone."""
     start = time.perf_counter()
+    env = book_env() | ({} if korean else {"DLCOURSE_BOOK_KOREAN": "0"})
     proc = subprocess.run(["bash", "tools/build-book.sh", "--config", str(config),
-                           "--path-output", str(out)], cwd=book, env=book_env(),
+                           "--path-output", str(out)], cwd=book, env=env,
                           capture_output=True, text=True)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
@@ -242,19 +250,37 @@ def edit_chapter(path: Path) -> None:
     nbformat.write(nb, path)
 
 
+def cold_config(book: Path, tmp: Path, name: str) -> Path:
+    """A copy of the book's config whose execution cache is the empty folder ``tmp/name``."""
+    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"]["cache"] = str(tmp / name)
+    cfg = tmp / f"_config-{name}.yml"
+    cfg.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return cfg
+
+
+def korean_step(log: str) -> dict | None:
+    """From a build's log: the seconds tools/i18n.py says the Korean site took, and how many
+    notebooks its pass executed (myst-nb's "Executing notebook"; 0 when all came from the
+    cache the English pass filled)."""
+    found = re.search(r"\[i18n\] the Korean site took ([\d.]+) s", log)
+    if not found:
+        return None
+    korean = log.split("[i18n] building the Korean site", 1)[-1]
+    return {"seconds": float(found.group(1)), "executed": korean.count("Executing notebook")}
+
+
 def bench_book(book: Path, tmp: Path, pattern: str, chapter: str, repeats: int = 3) -> dict:
     """Serial notebook times, cold build, no-change rebuilds, one-chapter rebuild, in ``book``."""
     result: dict = {}
     result["serial"] = bench_notebooks(book, pattern)
-    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
     cache_dir = tmp / "jupyter_cache"
-    config["execute"]["cache"] = str(cache_dir)
-    cfg = tmp / "_config.yml"
-    cfg.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    cfg = cold_config(book, tmp, "jupyter_cache")
     out = tmp / "out"
     print("[bench] cold book build (empty cache)", file=sys.stderr)
     seconds, ok, log = build(book, cfg, out)
     result["cold"] = (seconds, ok)
+    result["cold_korean"] = korean_step(log)
     result["parallel"] = [line.split("[book]", 1)[1].strip() for line in log.splitlines()
                           if line.startswith("[book]")]
     print(f"[bench] cold build: {seconds:.1f} s ({'ok' if ok else 'FAILED'})", file=sys.stderr)
@@ -273,6 +299,26 @@ def bench_book(book: Path, tmp: Path, pattern: str, chapter: str, repeats: int =
         seconds, ok, _ = build(book, cfg, out)
         result["chapter"] = (rel, seconds, ok, cache_seconds(cache_dir, book, rel))
         print(f"[bench] rebuild after editing {rel}: {seconds:.1f} s", file=sys.stderr)
+    return result
+
+
+def bench_editions(book: Path, tmp: Path, both: dict | None = None) -> dict:
+    """Cold builds, each from an empty cache: the English site alone, then both editions (or
+    ``both``, bench_book's cold build of both, when it ran): {"english", "both": (s, ok),
+    "korean": korean_step()}."""
+    result: dict = {}
+    print("[bench] cold build of the English site alone (empty cache)", file=sys.stderr)
+    seconds, ok, _ = build(book, cold_config(book, tmp, "cache-english"), tmp / "out-english",
+                           korean=False)
+    result["english"] = (seconds, ok)
+    print(f"[bench] English alone: {seconds:.1f} s ({'ok' if ok else 'FAILED'})", file=sys.stderr)
+    if both and both.get("cold"):
+        result["both"], result["korean"] = both["cold"], both.get("cold_korean")
+        return result
+    print("[bench] cold build of both editions (empty cache)", file=sys.stderr)
+    seconds, ok, log = build(book, cold_config(book, tmp, "cache-both"), tmp / "out-both")
+    result["both"], result["korean"] = (seconds, ok), korean_step(log)
+    print(f"[bench] both editions: {seconds:.1f} s ({'ok' if ok else 'FAILED'})", file=sys.stderr)
     return result
 
 
@@ -323,9 +369,12 @@ def previous_figures() -> dict:
     return dict(ISSUE16)
 
 
-def figures(book: dict | None, imp: dict | None, full) -> dict:
+def figures(book: dict | None, imp: dict | None, full, editions: dict | None = None) -> dict:
     """The headline numbers of this run (None where not measured)."""
     fig: dict = {k: None for k in ISSUE16}
+    if editions and editions["english"][1] and editions["both"][1]:
+        fig["english_cold_s"] = editions["english"][0]
+        fig["editions_ratio"] = editions["both"][0] / editions["english"][0]
     fig["source"] = "the previous `make bench`"
     if book:
         serial = [v for _, v in book.get("serial", []) if isinstance(v, float)]
@@ -359,7 +408,7 @@ def against(now, before, unit="") -> str:
     return f"{before:.2f}{unit} ({now / before:.2f}x)" if before else ""
 
 
-def render(info, load, note, conv, mlp, book, imp, full, fig, prev) -> str:
+def render(info, load, note, conv, mlp, book, imp, full, fig, prev, editions=None) -> str:
     lines = ["# Benchmarks", "",
              "Measured by `make bench` (`tools/bench.sh`, which runs `tools/bench.py`); "
              "`tools/bench.sh --full` adds `make test` from a fresh clone. Re-run it after changing "
@@ -432,6 +481,22 @@ def render(info, load, note, conv, mlp, book, imp, full, fig, prev) -> str:
         lines.append("| `make test` from a fresh clone / cold build | not measured "
                      "(`tools/bench.sh --full`) | <= 3x | | |")
 
+    if editions:
+        er = fig.get("editions_ratio")
+        (en_s, en_ok), (both_s, both_ok) = editions["english"], editions["both"]
+        ko = editions.get("korean") or {}
+        lines.append(
+            f"| cold build of both editions (English + 한국어 under `ko/`) / the English site "
+            f"alone, each from an empty cache ({both_s:.1f} s{'' if both_ok else ' FAILED'} / "
+            f"{en_s:.1f} s{'' if en_ok else ' FAILED'}; the Korean step "
+            f"{f(ko.get('seconds'), '.1f', ' s')}, notebooks it executed again: "
+            f"{ko.get('executed', '?')}) | {f(er, '.2f', 'x')} | "
+            f"<= {EDITIONS_TARGET}x | {met(None if er is None else er <= EDITIONS_TARGET)} | "
+            f"{against(er, prev.get('editions_ratio'), 'x')} |")
+    else:
+        lines.append(f"| cold build of both editions / the English site alone | not measured "
+                     f"(`--only editions`) | <= {EDITIONS_TARGET}x | | |")
+
     if book and book.get("serial"):
         chapters = sorted(((v, n) for n, v in book["serial"]
                            if isinstance(v, float) and n.startswith("chapters/")), reverse=True)
@@ -491,7 +556,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true",
                         help="also time `make test` in a fresh clone (tens of minutes)")
-    parser.add_argument("--only", choices=["import", "conv", "book"], action="append",
+    parser.add_argument("--only", choices=["import", "conv", "book", "editions"],
+                        action="append",
                         help="measure only these parts (repeatable); default: all")
     parser.add_argument("--notebooks", default="chapters/*.ipynb,exercises/*.ipynb",
                         help="comma-separated glob patterns of the serial runs (default: all)")
@@ -502,13 +568,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--from-raw", type=Path, metavar="JSON",
                         help="write the report again from a run's test-artifacts/bench-raw.json")
     args = parser.parse_args(argv)
-    only = set(args.only or ["import", "conv", "book"])
+    only = set(args.only or ["import", "conv", "book", "editions"])
     if args.from_raw:
         raw = json.loads(args.from_raw.read_text())
         full = raw["full"] and (raw["full"][0], raw["full"][1], Path(raw["full"][2]))
-        fig = figures(raw["book"], raw["import"], full)
+        fig = figures(raw["book"], raw["import"], full, raw.get("editions"))
         text = render(raw["machine"], raw["load"], args.note or raw.get("note", ""),
-                      raw["conv"], raw["mlp"], raw["book"], raw["import"], full, fig, raw["prev"])
+                      raw["conv"], raw["mlp"], raw["book"], raw["import"], full, fig, raw["prev"],
+                      raw.get("editions"))
         args.out.write_text(text, encoding="utf-8")
         print(text)
         return 0
@@ -521,7 +588,7 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     load_start = os.getloadavg()[0]
     prev = previous_figures()
-    imp = conv = mlp = book = full = None
+    imp = conv = mlp = book = full = editions = None
     if "import" in only:
         print("[bench] import dlcourse vs import numpy", file=sys.stderr)
         imp = bench_import()
@@ -533,6 +600,12 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="dlcourse-bench-") as tmp:
             clone = fresh_clone(Path(tmp) / "course")
             book = bench_book(clone, Path(tmp), args.notebooks, args.chapter)
+            if "editions" in only:
+                editions = bench_editions(clone, Path(tmp), book)
+    elif "editions" in only:
+        with tempfile.TemporaryDirectory(prefix="dlcourse-bench-") as tmp:
+            clone = fresh_clone(Path(tmp) / "course")
+            editions = bench_editions(clone, Path(tmp))
     if args.full:
         with tempfile.TemporaryDirectory(prefix="dlcourse-bench-test-") as tmp:
             full = bench_make_test(Path(tmp))
@@ -541,10 +614,11 @@ def main(argv: list[str] | None = None) -> int:
     load = (load_start, os.getloadavg()[0])
     raw.write_text(json.dumps({"book": book, "import": imp, "conv": conv, "mlp": mlp,
                                "full": full and [full[0], full[1], str(full[2])],
+                               "editions": editions,
                                "machine": info, "load": load, "note": args.note, "prev": prev},
                               indent=1))
-    fig = figures(book, imp, full)
-    text = render(info, load, args.note, conv, mlp, book, imp, full, fig, prev)
+    fig = figures(book, imp, full, editions)
+    text = render(info, load, args.note, conv, mlp, book, imp, full, fig, prev, editions)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")
     print(text)

@@ -36,6 +36,7 @@ import argparse
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import yaml
@@ -177,11 +178,13 @@ def build(argv: list[str]) -> int:
     stamp.unlink(missing_ok=True)
     cfg = _config(Path(opts.config).resolve(), True, {"language": LANGUAGE}, work / "_config.yml")
     print(f"[i18n] building the Korean site into {html}", file=sys.stderr)
+    start = time.perf_counter()
     code = _sphinx(cfg, Path(opts.toc).resolve(), html, work / ".doctrees", "html",
                    opts.warningiserror, opts.keep_going, opts.all)
     code = code or korean_notebooks(html / "_sources")
     if not code:
         stamp.write_text(digest)
+    print(f"[i18n] the Korean site took {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return code
 
 

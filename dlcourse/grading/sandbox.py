@@ -24,7 +24,7 @@ What :func:`confine` enforces, as far as the running kernel's Landlock ABI allow
 :func:`kill_tree` ends every descendant of a process (with :func:`become_subreaper`, also those
 that called ``setsid()`` or double-forked).
 
-One module of about 350 lines on purpose: the launcher loads this one file by its path before
+One module of about 400 lines on purpose: the launcher loads this one file by its path before
 the kernel imports anything, so it cannot be split into a package that imports its parts.
 """
 from __future__ import annotations

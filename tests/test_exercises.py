@@ -88,6 +88,18 @@ def _mutations():
     }
 
 
+def test_a_notebook_of_another_chapter_is_caught(tmp_path):
+    root = tmp_path
+    shutil.copytree(ROOT / "exercises", root / "exercises")
+    path = root / "exercises" / "02_perceptrons.ipynb"
+    nb = nbformat.read(str(path), as_version=4)
+    nb.metadata["dlcourse"]["chapter"] = "03"
+    nbformat.write(nb, str(path))
+    assert TOOL.sync(root, check=True) == [path.relative_to(root)]
+    TOOL.sync(root)
+    assert nbformat.read(str(path), as_version=4).metadata["dlcourse"] == {"chapter": "02"}
+
+
 @pytest.mark.parametrize("what", list(_mutations()))
 def test_a_notebook_that_disagrees_is_caught(what):
     nb = nbformat.read(str(exercise_notebook("02")), as_version=4)

@@ -113,7 +113,9 @@ def sync(root: Path = ROOT, check: bool = False) -> list[Path]:
         if path is None:
             raise SystemExit(f"exercise: chapter {ch} has exercises but no exercises/{ch}_*.ipynb")
         nb = nbformat.read(str(path), as_version=4)
-        if sync_notebook(nb, chapter_module(ch).EXERCISES, path.relative_to(root)):
+        changed = (nb.metadata.get("dlcourse") or {}).get("chapter") != ch
+        nb.metadata.setdefault("dlcourse", {})["chapter"] = ch
+        if sync_notebook(nb, chapter_module(ch).EXERCISES, path.relative_to(root)) or changed:
             stale.append(path.relative_to(root))
             if not check:
                 nbformat.write(nb, str(path))

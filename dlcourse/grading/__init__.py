@@ -4,7 +4,8 @@
   shows the result at once.
 * ``dlcourse grade`` / ``python -m dlcourse.grading`` (``batch.py``) grades whole notebooks,
   with the verdict made in the grader's own process.
-* Each chapter's exercises are described once, in ``chNN.py`` (see ``spec.py``).
+* Each chapter's exercises are defined once, in ``chNN.py`` (see ``spec.py``), notebook
+  statement, stub and proof included (``tools/exercise.py`` writes the notebook's cells).
 """
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
 r"""How an exercise is described: the data the checker and the batch grader both read.
 
 Every chapter keeps its exercises in one module, ``dlcourse/grading/chNN.py``, which defines
-``EXERCISES: list[Exercise]``. An exercise names what the learner must define in the
-notebook (``name``), the inputs it is tried on (``cases``), how the right answer is computed
-(``reference``), how close is close enough, and hints for the usual mistakes.
+``EXERCISES: list[Exercise]`` and the proof, ``SOLUTIONS`` and ``WRONG`` (see CONTRIBUTING.md).
+An exercise names what the learner must define in the notebook (``name``), the inputs it is
+tried on (``cases``), how the right answer is computed (``reference``), how close is close
+enough, hints for the usual mistakes, and what the notebook shows (``statement``, ``stub``):
+``tools/exercise.py`` writes the notebook's cells from it.
 
 Answers cross from the learner's kernel to the grader as *plain data* only (see
 :func:`dlcourse.grading.harvest.encode`): NumPy arrays of numbers or booleans, Python numbers, strings, booleans,

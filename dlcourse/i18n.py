@@ -180,8 +180,9 @@ def _compile(template: str) -> tuple[re.Pattern, list[str]]:
             regex.append(f"(?P={groups[part]})")
         else:
             groups[part] = f"f{len(groups)}"
-            empty = "*" if "where" in part else "+"  # only a ``where`` ("", " (item 1)") may be empty
-            regex.append(f"(?P<{groups[part]}>.{empty}?)")
+            # a ``where`` field is empty or starts with a space (" at index (0, 1)", " (item 1)")
+            any_text = r"(?:\s.*?)?" if "where" in part else ".+?"
+            regex.append(f"(?P<{groups[part]}>{any_text})")
     return re.compile("".join(regex) + r"\Z", re.S), list(groups)
 
 

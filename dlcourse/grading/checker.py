@@ -115,8 +115,9 @@ def _wrap(text: str, indent: str, more: str = "") -> list[str]:
 
 def _text(res: Result) -> str:
     ex = res.exercise
-    head = tr(f"[{ex.id}] {ex.title}: {STATUSES.get(res.status, res.status)} - "
-              f"{_fmt_points(res.score)}/{_fmt_points(res.max_score)} points")
+    title, status = tr(ex.title), tr(STATUSES.get(res.status, res.status))  # may hold ": "
+    score, max_score = _fmt_points(res.score), _fmt_points(res.max_score)
+    head = tr(f"[{ex.id}] {title}: {status} - {score}/{max_score} points")
     lines = _wrap(head, "", "  ")
     if res.message:
         lines += _wrap(tr(res.message), "  ")
@@ -266,8 +267,8 @@ def score_table(chapter: str | int) -> None:
         f'{e(tr(STATUSES.get(r["status"], r["status"])))}</td>'
         f'<td style="{cell}">{_fmt_points(r["score"])} / {_fmt_points(r["max_score"])}</td></tr>'
         for ex, r in rows)
-    head = "".join(f'<th style="{cell}">{e(tr(word))}</th>'
-                   for word in ("id", "exercise", "status", "points"))
+    head = "".join(f'<th style="{cell}">{e(word)}</th>'
+                   for word in (tr("id"), tr("exercise"), tr("status"), tr("points")))
     page = (f'<div class="dlcourse-scores" style="font-family:sans-serif;font-size:0.92em">'
             f'<b>{e(tr(f"Chapter {ch} exercises"))}</b>: '
             + e(tr(f"{_fmt_points(total)} / {_fmt_points(best)} points"))

@@ -9,7 +9,8 @@ this tool keeps them in step with the English text and builds the Korean site::
     python tools/i18n.py update        # extract, then merge into the catalogs (sphinx-intl):
                                        # a new message comes in untranslated, a changed one
                                        # fuzzy (its old translation kept as a suggestion);
-                                       # prints every message that became new or fuzzy
+                                       # figures.po too (tools/figure_messages.py); prints
+                                       # every message that became new or fuzzy
     python tools/i18n.py stale         # exit 1, listing what differs, if the catalogs' messages
                                        # are not exactly the English text's (nothing written)
     python tools/i18n.py build [-W] [--keep-going] [--all] [--path-output P]
@@ -139,6 +140,9 @@ def update(catalogs_root: Path = LOCALES) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="dlcourse-i18n-") as tmp:
         pots = extract(Path(tmp) / "gettext")
         intl_update(str(catalogs_root), str(pots), (LANGUAGE,), line_width=79)
+    figures = ROOT / "tools" / "figure_messages.py"   # captions and alt texts: figures.po
+    if figures.is_file() and catalogs_root == LOCALES:
+        subprocess.run([sys.executable, str(figures)], cwd=ROOT, check=True)
     report = []
     for po in sorted((catalogs_root / LANGUAGE).rglob("*.po")):
         old = before.get(po, {})

@@ -277,10 +277,14 @@ def reuse_message(what: str, how: str = "calls") -> str:
     the exercise rules out (``what``: its qualified name)."""
     what, how = str(what)[:80], ("is" if how == "is" else "calls")
     if what.startswith(("sys.setprofile", "sys.settrace")):
-        return f"your answer calls {what}, which switches off the grader's watch: not allowed"
+        return _(f"your answer calls {what}, which switches off the grader's watch: not allowed")
     if what.split(".")[0] == "dlcourse" or "/dlcourse/" in what:
-        return f"your answer {how} {what}, the course's own code: write your own"
-    return f"your answer {how} {what}, which this exercise rules out: write your own"
+        if how == "is":  # (two whole sentences each, so that each can be translated)
+            return _(f"your answer is {what}, the course's own code: write your own")
+        return _(f"your answer calls {what}, the course's own code: write your own")
+    if how == "is":
+        return _(f"your answer is {what}, which this exercise rules out: write your own")
+    return _(f"your answer calls {what}, which this exercise rules out: write your own")
 
 
 def judge_payload(ex: Exercise, payload: Any, cases: Sequence[Case], expected: Sequence[Any]) -> Result:

@@ -1,0 +1,178 @@
+"""dlcourse/i18n.py and the grader's Korean catalog: check() and score_table() speak Korean in a
+Korean notebook, and every message the grader can show has a Korean translation."""
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, load_solutions
+from dlcourse import i18n
+from dlcourse.grading import check, exercises, score_table
+from dlcourse.grading.checker import grade_in_process
+
+import importlib.util
+
+_spec = importlib.util.spec_from_file_location("grader_messages",
+                                               ROOT / "tools" / "grader_messages.py")
+messages_tool = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(messages_tool)
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+LOCALE_VARS = ("DLCOURSE_LANGUAGE", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", "JPY_SESSION_NAME")
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    """No language set anywhere: each test sets what it needs."""
+    for var in LOCALE_VARS:
+        monkeypatch.delenv(var, raising=False)
+    i18n.set_language(None)
+    yield monkeypatch
+    i18n.set_language(None)
+
+
+# --------------------------------------------------------------------------- the catalog
+def test_catalog_is_complete_translated_and_compiled():
+    """Every message enumerated from the exercises and the grading source is in dlcourse.po,
+    translated into Korean with its template fields kept, and dlcourse.mo matches the .po."""
+    problems = messages_tool.problems()
+    assert not problems, ("the grader's Korean catalog needs work "
+                          "(python tools/grader_messages.py update, then translate):\n"
+                          + "\n".join(problems[:20]))
+
+
+def test_the_extraction_finds_judge_messages_and_marked_texts(tmp_path):
+    src = tmp_path / "chXX.py"
+    src.write_text(
+        "def _judge(got, exp, case):\n"
+        "    if got is None:\n"
+        "        return False, f'expected {exp!r}; got nothing'\n"
+        "    return True, ''\n"
+        "x = tr(f'{n} of {m} shown')\n"
+        "y = 'not a message'\n", encoding="utf-8")
+    found = messages_tool.source_messages(src)
+    assert ("expected {exp}; got nothing", True) in found
+    assert ("{n} of {m} shown", True) in found
+    assert all(text != "not a message" for text, _ in found)
+
+
+# --------------------------------------------------------------------------- translate
+def test_translate_plain_texts_and_templates():
+    assert i18n.translate("passed", "ko") == "통과"
+    assert i18n.translate("passed", "en") == "passed"
+    assert i18n.translate("expected shape (3,); got shape (2, 1)", "ko") == \
+        "모양 (3,)이(가) 와야 하는데 모양 (2, 1)이(가) 왔습니다"
+    # a field that is itself a message is translated in turn
+    assert i18n.translate("item 1: expected shape (3,); got shape (2,)", "ko") == \
+        "항목 1: 모양 (3,)이(가) 와야 하는데 모양 (2,)이(가) 왔습니다"
+    # a text the catalog does not know comes back unchanged
+    assert i18n.translate("ZeroDivisionError: division by zero", "ko") == \
+        "ZeroDivisionError: division by zero"
+
+
+def test_template_fields_match_any_text_and_repeat():
+    pattern, names = i18n._compile("{a} and {a} but {b}{where}!")
+    m = pattern.match("x y and x y but z (item 1)!")
+    assert m and names == ["a", "b", "where"] and m.group("f1") == "z"
+    assert m.group("f2") == " (item 1)"
+    assert pattern.match("x and y but z!") is None  # {a} must be the same text twice
+
+
+# --------------------------------------------------------------------------- the language
+def test_language_order(clean_env, tmp_path):
+    assert i18n.language() == "en"
+    clean_env.setenv("LANG", "ko_KR.UTF-8")
+    assert i18n.language() == "ko"
+    clean_env.setenv("LANG", "en_US.UTF-8")
+    assert i18n.language() == "en"
+    nb = tmp_path / "02_perceptrons.ipynb"
+    nb.write_text(json.dumps({"cells": [], "metadata": {"dlcourse": {"language": "ko"}}}))
+    clean_env.setenv("JPY_SESSION_NAME", str(nb))  # what Jupyter sets for a notebook's kernel
+    assert i18n.language() == "ko", "the notebook's metadata comes before the locale"
+    clean_env.setenv("DLCOURSE_LANGUAGE", "en")
+    assert i18n.language() == "en", "DLCOURSE_LANGUAGE comes before the notebook"
+    i18n.set_language("ko")
+    assert i18n.language() == "ko"
+    with i18n.using("en"):
+        assert i18n.language() == "en"
+    assert i18n.language() == "ko"
+    with pytest.raises(ValueError, match="expects one of en, ko; got 'fr'"):
+        i18n.set_language("fr")
+
+
+# --------------------------------------------------------------------------- check, score_table
+def _wrong_sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))  # overflows at x = -1000: a warning, the hint
+
+
+def test_check_speaks_korean(clean_env, capsys):
+    with i18n.using("ko"):
+        check("03.sigmoid", _wrong_sigmoid)
+    out = capsys.readouterr().out
+    for word in ("수치적으로 안정한 시그모이드", "일부 맞음", "점", "통과", "실패", "기댓값", "받은 값",
+                 "힌트: 값은 맞지만 NumPy가 경고했습니다"):
+        assert word in out, f"expected {word!r} in the Korean check output; got:\n{out}"
+    for english in ("expected", "received", "hint:", "PASS", "FAIL", "points", "partly right"):
+        assert english not in out, f"{english!r} left in English in:\n{out}"
+
+
+def test_check_stays_english_by_default(clean_env, capsys):
+    check("03.sigmoid", _wrong_sigmoid)
+    out = capsys.readouterr().out
+    assert "partly right" in out and "expected" in out and "hint:" in out
+    assert not HANGUL.search(out), out
+
+
+def test_score_table_speaks_korean(clean_env, capsys):
+    from dlcourse.grading.checker import _html
+    from dlcourse.grading.judge import STATUSES
+
+    with i18n.using("ko"):
+        score_table("03")
+        page = _html(grade_in_process(exercises("03")[0], _wrong_sigmoid))
+    out = capsys.readouterr().out
+    assert out.startswith("03장 연습 문제: "), out
+    assert "수치적으로 안정한 시그모이드" in out, out
+    assert not [w for w in STATUSES.values() if w in out], f"an English status in:\n{out}"
+    assert "힌트:" in page and "기댓값" in page and "Hint" not in page, page
+
+
+# --------------------------------------------------------------------------- every answer
+def _shown_texts(ex, source):
+    ns = {"__name__": "__main__", "np": np}
+    exec(compile(source, f"<answer {ex.id}>", "exec"), ns)
+    res = grade_in_process(ex, ns[ex.name])
+    texts = [("message", res.message)] if res.message else []
+    for v in res.verdicts:
+        texts.append(("label", v.label))
+        if not v.ok:
+            texts += [("message", v.message), ("hint", v.hint)]
+    return [(kind, t) for kind, t in texts if t]
+
+
+def _answers(ex):
+    mod = load_solutions(ex.chapter)
+    out = [getattr(mod, "SOLUTIONS", {}).get(ex.id)]
+    out += [w[0] if isinstance(w, tuple) else w for w in getattr(mod, "WRONG", {}).get(ex.id, [])]
+    return [s for s in out if s]
+
+
+_LEARNER_ERROR = re.compile(r"^[A-Za-z_.]*(Error|Exception|Warning|Interrupt|Exit)\b")
+
+
+@pytest.mark.parametrize("ex", exercises(), ids=lambda ex: ex.id)
+def test_every_text_an_answer_can_show_has_korean(ex):
+    """Every solution and wrong answer of the course, checked: each label, message and hint it
+    shows has a Korean translation (the learner's own exception text excepted)."""
+    copied = i18n._catalog("ko")[0]  # notation such as "N=2, C=3" is translated as itself
+    untranslated = []
+    for source in _answers(ex):
+        for kind, text in _shown_texts(ex, source):
+            if HANGUL.search(i18n.translate(text, "ko")) or text in copied \
+                    or _LEARNER_ERROR.match(text) or not messages_tool._words(text, False):
+                continue
+            untranslated.append(f"{kind}: {text!r}")
+    assert not untranslated, f"{ex.id}: no Korean for\n" + "\n".join(untranslated)

@@ -9,6 +9,10 @@ what happened through a pipe the kernel cannot see. It makes no verdict.
 Recovery: a cell that times out is interrupted; if the kernel does not come back (a loop that
 swallows KeyboardInterrupt), or the kernel dies (``os._exit``, memory), the kernel is replaced,
 the learner's cells are run again without the culprit, and harvesting goes on where it stopped.
+
+One file of about 350 lines on purpose: it runs as a script that imports nothing of
+``dlcourse`` (its own folder is even taken off ``sys.path``, so that ``spec.py`` and the like
+never shadow real modules), so its helpers cannot live in sibling modules it imports.
 """
 from __future__ import annotations
 
@@ -137,7 +141,73 @@ def _harvest_cell(k: int, job: dict) -> str:
     )
 
 
+def _learner_cells(path: str) -> list[tuple[str, str | None]]:
+    """``(source, exercise id or None)`` of every code cell of the submitted notebook."""
+    learner = []
+    for c in nbformat.read(path, as_version=4).cells:
+        if c.get("cell_type") != "code":
+            continue
+        ex = (c.get("metadata", {}).get("dlcourse") or {}).get("exercise")
+        learner.append((c.get("source", ""), ex if isinstance(ex, str) else None))
+    return learner
+
+
+def _grading_notebook(job: dict, learner: list, n_ex: int):
+    """The notebook a kernel runs: the learner's code cells, then one harvest cell per exercise."""
+    cells = [nbformat.v4.new_code_cell(s) for s, _ in learner]
+    cells += [nbformat.v4.new_code_cell(_harvest_cell(k, job)) for k in range(n_ex)]
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": job["kernel_name"], "display_name": "grader",
+                                 "language": "python"}
+    return nb
+
+
+def _client(nb, job: dict, timeouts: dict[int, float]) -> _CappedClient:
+    """An nbclient for ``nb`` in the submission's folder: output capped, each cell's wall-clock
+    backstop read from ``timeouts``, the kernel's channels on Unix sockets."""
+    return _CappedClient(
+        nb, int(job["output_limit"]), kernel_name=job["kernel_name"], allow_errors=True,
+        interrupt_on_timeout=False, startup_timeout=120, iopub_timeout=15,
+        shutdown_kernel="immediate", record_timing=False,
+        resources={"metadata": {"path": job["workdir"]}}, config=_kernel_config(job["workdir"]),
+        timeout_func=lambda cell: timeouts.get(id(cell)),
+    )
+
+
+async def _interrupted_kernel_answers(client, idx: int, timeouts: dict[int, float]) -> bool:
+    """Interrupt the kernel after a time-out; True if it then runs ``pass`` (False: it ignored
+    the interrupt, by waiting or by computing, or died)."""
+    try:
+        await client.km.interrupt_kernel()
+    except Exception:
+        pass
+    probe = nbformat.v4.new_code_cell("pass")
+    timeouts[id(probe)] = 30.0  # wall backstop: a kernel that waits
+    try:
+        await _execute(client, probe, idx, PROBE_CPU)  # one that computes
+    except (CellTimeoutError, DeadKernelError):
+        return False
+    return True
+
+
+def _first_error(cell, idx: int, exercise: str | None) -> list[dict]:
+    """The first error output of a learner's cell, as a log entry (or none)."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            return [{"cell": idx + 1, "exercise": exercise,
+                     "ename": str(out.get("ename", ""))[:100],
+                     "evalue": str(out.get("evalue", ""))[:300]}]
+    return []
+
+
 async def _run(job: dict) -> dict:
+    """Run the submission's cells, then its harvest cells, in up to ``MAX_KERNELS`` kernels;
+    what happened, as the report ``batch.py`` reads.
+
+    (Over 60 lines on purpose: one loop over kernels and cells whose recovery paths, a cell out
+    of time, an interrupt ignored, a kernel dead, share the run's deadlines, skips and report;
+    the pieces that stand alone are the helpers above.)
+    """
     start = time.monotonic()
     total = float(job["total_timeout"])
     limits = [float(x) for x in job["harvest_limits"]]
@@ -147,13 +217,7 @@ async def _run(job: dict) -> dict:
     learner_deadline = start + _wall(total)
     hard_deadline = start + _wall(total) + harvest_reserve
 
-    src = nbformat.read(job["notebook"], as_version=4)
-    learner = []
-    for c in src.cells:
-        if c.get("cell_type") != "code":
-            continue
-        ex = (c.get("metadata", {}).get("dlcourse") or {}).get("exercise")
-        learner.append((c.get("source", ""), ex if isinstance(ex, str) else None))
+    learner = _learner_cells(job["notebook"])
     n_learner = len(learner)
     n_ex = len(limits)
 
@@ -165,18 +229,9 @@ async def _run(job: dict) -> dict:
     deadline_noted = False
 
     for attempt in range(MAX_KERNELS):
-        cells = [nbformat.v4.new_code_cell(s) for s, _ in learner]
-        cells += [nbformat.v4.new_code_cell(_harvest_cell(k, job)) for k in range(n_ex)]
-        nb = nbformat.v4.new_notebook(cells=cells)
-        nb.metadata["kernelspec"] = {"name": job["kernel_name"], "display_name": "grader", "language": "python"}
-        timeouts: dict[int, float] = {}
-        client = _CappedClient(
-            nb, int(job["output_limit"]), kernel_name=job["kernel_name"], allow_errors=True,
-            interrupt_on_timeout=False, startup_timeout=120, iopub_timeout=15,
-            shutdown_kernel="immediate", record_timing=False,
-            resources={"metadata": {"path": job["workdir"]}}, config=_kernel_config(job["workdir"]),
-            timeout_func=lambda cell: timeouts.get(id(cell)),
-        )
+        nb = _grading_notebook(job, learner, n_ex)
+        timeouts: dict[int, float] = {}  # id(cell) -> its wall-clock backstop (seconds)
+        client = _client(nb, job, timeouts)
         report["kernel_starts"] += 1
         restart = False
         learner_cpu = 0.0  # CPU seconds the learner's cells used in this kernel
@@ -213,21 +268,11 @@ async def _run(job: dict) -> dict:
                     except CellTimeoutError:
                         if not is_h:
                             learner_cpu += cpu_limit
-                        if not is_h:
                             report["notes"].append(f"cell #{idx + 1} ran out of time and was interrupted")
                         else:
                             report["harvest"][k] = "timeout"
                             done.add(k)
-                        # interrupt, then see whether the kernel answers again
-                        try:
-                            await client.km.interrupt_kernel()
-                        except Exception:
-                            pass
-                        probe = nbformat.v4.new_code_cell("pass")
-                        timeouts[id(probe)] = 30.0  # wall backstop: a kernel that waits
-                        try:
-                            await _execute(client, probe, idx, PROBE_CPU)  # one that computes
-                        except (CellTimeoutError, DeadKernelError):
+                        if not await _interrupted_kernel_answers(client, idx, timeouts):
                             skip.add(idx)
                             report["notes"].append(
                                 f"cell #{idx + 1} ignored the interrupt; the kernel was restarted without it"
@@ -256,13 +301,7 @@ async def _run(job: dict) -> dict:
                         report["harvest"][k] = "done"
                         done.add(k)
                     else:
-                        for out in cell.get("outputs", []):
-                            if out.get("output_type") == "error":
-                                report["cell_errors"].append({
-                                    "cell": idx + 1, "exercise": learner[idx][1],
-                                    "ename": str(out.get("ename", ""))[:100],
-                                    "evalue": str(out.get("evalue", ""))[:300]})
-                                break
+                        report["cell_errors"] += _first_error(cell, idx, learner[idx][1])
                 cpu_at_exit = _kernel_cpu(client)
                 _kill_kernel_group(client)
         except (DeadKernelError, RuntimeError, TimeoutError, OSError) as exc:

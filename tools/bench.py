@@ -254,6 +254,11 @@ def cold_config(book: Path, tmp: Path, name: str) -> Path:
     """A copy of the book's config whose execution cache is the empty folder ``tmp/name``."""
     config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
     config["execute"]["cache"] = str(tmp / name)
+    # jupyter-book finds local extensions (book_ext/) relative to the config file: this copy
+    # lives elsewhere, so their folders become absolute.
+    local = (config.get("sphinx") or {}).get("local_extensions") or {}
+    for ext, folder in local.items():
+        local[ext] = str((book / folder).resolve())
     cfg = tmp / f"_config-{name}.yml"
     cfg.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return cfg

@@ -58,6 +58,7 @@ _scoped: contextvars.ContextVar[str | None] = contextvars.ContextVar("dlcourse_l
                                                                      default=None)
 _FIELD = re.compile(r"\{([^{}]+)\}")
 _MAX_DEPTH = 4  # how deep fields are translated in turn
+_MAX_MATCHED = 2000  # longer texts are looked up whole only (a learner's text can be long)
 
 
 def _normal(lang: str | None) -> str | None:
@@ -195,7 +196,7 @@ def translate(text: str, language: str | None = None, _depth: int = 0) -> str:
     plain, templates = _catalog(lang)
     if text in plain:
         return plain[text]
-    if _depth >= _MAX_DEPTH:
+    if _depth >= _MAX_DEPTH or len(text) > _MAX_MATCHED:
         return text
     for pattern, target, names in templates:
         m = pattern.match(text)

@@ -176,3 +176,40 @@ def test_every_text_an_answer_can_show_has_korean(ex):
                 continue
             untranslated.append(f"{kind}: {text!r}")
     assert not untranslated, f"{ex.id}: no Korean for\n" + "\n".join(untranslated)
+
+
+# --------------------------------------------------------------------------- the batch grader
+def test_feedback_page_follows_the_submissions_language(clean_env, tmp_path):
+    """``dlcourse grade --feedback``: a Korean notebook's page is in Korean, an English one's
+    stays English (the texts are cached in English and translated when the page is written)."""
+    from types import SimpleNamespace
+
+    from dlcourse.grading.feedback import detail_of, render
+
+    ex = exercises("03")[0]
+    res = grade_in_process(ex, _wrong_sigmoid)
+    rows = [SimpleNamespace(exercise=ex.id, score=res.score, max_score=res.max_score,
+                            status=res.status, feedback=res.feedback(), detail=detail_of(res))]
+    pages = {}
+    for lang, meta in (("ko", {"dlcourse": {"chapter": "03", "language": "ko"}}),
+                       ("en", {"dlcourse": {"chapter": "03"}})):
+        sub = tmp_path / lang / "03_activation_functions.ipynb"
+        sub.parent.mkdir()
+        sub.write_text(json.dumps({"cells": [], "metadata": meta}), encoding="utf-8")
+        pages[lang] = render(str(sub), "ann", "03", "", rows)
+    for word in ('<html lang="ko">', "03장", "일부 맞음", "기댓값", "힌트:", "검사 4개 중 2개를 통과했습니다"):
+        assert word in pages["ko"], f"expected {word!r} on the Korean page"
+    assert "Hint:" not in pages["ko"] and "cases passed" not in pages["ko"]
+    assert '<html lang="en">' in pages["en"] and "2 of 4 cases passed." in pages["en"]
+    assert not HANGUL.search(pages["en"]), "the English page must stay English"
+
+
+def test_gradebook_feedback_in_korean(clean_env):
+    """The CSV's feedback line (Result.feedback) in the language the grader sets for a
+    submission (batch.py: ``with i18n.using(notebook_language(path) or language())``)."""
+    res = grade_in_process(exercises("03")[0], _wrong_sigmoid)
+    english = res.feedback()
+    with i18n.using("ko"):
+        korean = res.feedback()
+    assert english.startswith("2/4 cases passed; first failure (|x| up to 1000 (overflow?)): ")
+    assert korean.startswith("검사 4개 중 2개 통과; 첫 번째 실패 (|x|가 1000까지 (오버플로?)): 값은 맞지만"), korean

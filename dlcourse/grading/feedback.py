@@ -28,6 +28,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ..i18n import _, language, notebook_language, tr, using
 from .judge import STATUSES, Result
 
 __all__ = ["detail_of", "page_name", "render", "write_page"]
@@ -47,7 +48,7 @@ pre{margin:0;white-space:pre-wrap;word-break:break-all;font-size:13px}
 def _short(value: Any, limit: int = 600) -> str:
     if isinstance(value, np.ndarray):
         text = np.array2string(value, precision=6, threshold=40, max_line_width=78)
-        text = f"array of shape {value.shape}, dtype {value.dtype}:\n{text}"
+        text = _(f"array of shape {value.shape}, dtype {value.dtype}:\n{text}")
     else:
         text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -79,39 +80,51 @@ def _css_class(status: str) -> str:
 
 def render(submission: str, student: str, chapter: str | None, note: str,
            rows: Sequence[Any]) -> str:
-    """The page of one submission; ``rows`` are gradebook rows with their ``detail``."""
+    """The page of one submission; ``rows`` are gradebook rows with their ``detail``. In the
+    submission's language (its metadata ``dlcourse.language``, else :func:`dlcourse.i18n.language`):
+    the texts are kept in English and translated here, when shown."""
+    lang = notebook_language(submission) or language()
+    with using(lang):
+        return _render(submission, student, chapter, note, rows, lang)
+
+
+def _render(submission: str, student: str, chapter: str | None, note: str,
+            rows: Sequence[Any], lang: str) -> str:
     got = sum(r.score for r in rows)
     best = sum(r.max_score for r in rows)
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+    ch = chapter or "?"
+    out = ["<!DOCTYPE html>", f'<html lang="{lang}"><head><meta charset="utf-8">',
            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
            "style-src 'unsafe-inline'\">",
-           f"<title>Feedback: {_e(student)}, chapter {_e(chapter or '?')}</title>",
+           f"<title>{_e(tr(f'Feedback: {student}, chapter {ch}'))}</title>",
            f"<style>{_CSS}</style></head><body>",
-           f"<h1>Feedback for {_e(student)}: chapter {_e(chapter or '?')}</h1>",
-           f"<p>Submission <code>{_e(Path(submission).name)}</code>. "
-           f"Total: <strong>{got:g} / {best:g}</strong> points.</p>"]
+           f"<h1>{_e(tr(f'Feedback for {student}: chapter {ch}'))}</h1>",
+           f"<p>{_e(tr('Submission'))} <code>{_e(Path(submission).name)}</code>. "
+           f"{_e(tr('Total:'))} <strong>{got:g} / {best:g}</strong> {_e(tr('points.'))}</p>"]
     if note:
-        out.append(f'<p class="note">Note: {_e(note)}.</p>')
+        out.append(f'<p class="note">{_e(tr(f"Note: {note}."))}</p>')
     for r in rows:
         d = getattr(r, "detail", None) or {}
         words = STATUSES.get(r.status, r.status)
-        out.append(f"<h2>{_e(r.exercise or 'the notebook')}: {r.score:g} / {r.max_score:g} "
-                   f'<span class="{_css_class(r.status)}">({_e(words)})</span></h2>')
+        out.append(f"<h2>{_e(r.exercise or tr('the notebook'))}: {r.score:g} / {r.max_score:g} "
+                   f'<span class="{_css_class(r.status)}">({_e(tr(words))})</span></h2>')
         if d.get("message") or not d.get("cases"):
-            out.append(f"<p>{_e(d.get('message') or r.feedback)}</p>")
+            out.append(f"<p>{_e(tr(d.get('message') or r.feedback))}</p>")
         cases = d.get("cases") or []
         if cases:
             n_ok = sum(c["ok"] for c in cases)
-            out.append(f"<p>{n_ok} of {len(cases)} cases passed.</p>")
-            out.append("<table><tr><th>case</th><th>result</th><th>expected</th>"
-                       "<th>received</th></tr>")
+            out.append(f"<p>{_e(tr(f'{n_ok} of {len(cases)} cases passed.'))}</p>")
+            out.append("<table><tr>" + "".join(f"<th>{_e(w)}</th>" for w in (
+                tr("case"), tr("result"), tr("expected"), tr("received"))) + "</tr>")
             for c in cases:
-                verdict = "passed" if c["ok"] else c["message"] or "failed"
-                hint = f"<br><strong>Hint:</strong> {_e(c['hint'])}" if c.get("hint") else ""
+                verdict = tr("passed") if c["ok"] else tr(c["message"] or "failed")
+                hint = (f"<br><strong>{_e(tr('Hint:'))}</strong> {_e(tr(c['hint']))}"
+                        if c.get("hint") else "")
                 exp = rec = ""
                 if not c["ok"]:
-                    exp, rec = f"<pre>{_e(c['expected'])}</pre>", f"<pre>{_e(c['received'])}</pre>"
-                out.append(f"<tr><td>{_e(c['label'])}</td><td>{_e(verdict)}{hint}</td>"
+                    exp = f"<pre>{_e(tr(c['expected']))}</pre>"
+                    rec = f"<pre>{_e(tr(c['received']))}</pre>"
+                out.append(f"<tr><td>{_e(tr(c['label']))}</td><td>{_e(verdict)}{hint}</td>"
                            f"<td>{exp}</td><td>{rec}</td></tr>")
             out.append("</table>")
     out.append("</body></html>")

@@ -40,19 +40,18 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
-from . import chapters, exercises, sandbox
+from . import sandbox
 from .harvest import wall_limit
-from .cache import ResultCache, default_folder, exercise_digest, file_digest
+from .cache import ResultCache, default_folder
 from .feedback import detail_of, render, write_page
 from .gradebook import (COLUMNS, Row, judge_exercise, log_submission, summary, update_gradebook,
                         write_csv, write_table_rows)
 from .merge import manifest_path
-from .reseed import reseed
-from .roster import DEFAULT_STUDENT_PATTERN, Identity, identify, manifest, parse_shard
+from .roster import DEFAULT_STUDENT_PATTERN, Identity, make_plan, manifest, parse_shard
 from .roster import shard as roster_shard
-from .judge import Result, answer_spec, encoded_inputs, expected_values
+from .judge import Result, answer_spec, encoded_inputs
 from .spec import Exercise
 
 __all__ = ["grade", "main", "Row", "chapter_of", "COLUMNS"]
@@ -227,64 +226,6 @@ def _check_out(subs: Sequence[str], out: str | os.PathLike | None) -> None:
         raise UsageError(f"--out {out} looks like a notebook; the gradebook is a .csv file")
 
 
-def _plan(subs: Sequence[str], only: Sequence[str] | None, seed: int | None,
-          student_pattern: str) -> tuple[list, dict]:
-    """(submission, identity, exercises) for each submission, and the expected values, all
-    computed before any learner code runs."""
-    known = set(chapters())
-    if only:
-        ids = {ex.id for ex in exercises()}
-        unknown = [i for i in only if i not in ids]
-        if unknown:
-            raise UsageError(f"unknown exercise id(s) for --exercise: {', '.join(unknown)} "
-                             "(ids look like 03.sigmoid)")
-    try:
-        rx = re.compile(student_pattern)
-    except re.error as exc:
-        raise UsageError(f"--student-pattern {student_pattern!r} is not a regular expression: "
-                         f"{exc}") from None
-    plan, expected = [], {}
-    for s in subs:
-        who = identify(s, rx)
-        exs = exercises(who.chapter) if who.chapter in known else []
-        if only:
-            exs = [ex for ex in exs if ex.id in only]
-            if not exs:
-                continue  # nothing to regrade here: its rows stay as they are
-        exs = [reseed(ex, seed) for ex in exs]
-        for ex in exs:
-            if ex.id not in expected:
-                expected[ex.id] = expected_values(ex)
-        plan.append((s, who, exs))
-    return plan, expected
-
-
-def _from_cache(cache: ResultCache | None, sub: str, exs: list, expected: dict
-                ) -> tuple[list[Row], list, dict]:
-    """(rows found in the cache, exercises still to run, key of each exercise id)."""
-    if cache is None or not exs:
-        return [], exs, {}
-    digest = file_digest(sub)
-    keys = {ex.id: cache.key(digest, exercise_digest(ex, *expected[ex.id])) for ex in exs}
-    found, todo = [], []
-    for ex in exs:
-        rec = cache.get(keys[ex.id])
-        if rec is None:
-            todo.append(ex)
-        else:
-            found.append(Row(sub, ex.id, float(rec["score"]), float(rec["max_score"]),
-                             str(rec["status"]), str(rec["feedback"]), detail=rec.get("detail")))
-    return found, todo, keys
-
-
-def _store(cache: ResultCache | None, keys: dict, rows: Sequence[Row]) -> None:
-    for r in rows:
-        if cache is not None and r.exercise in keys and not (r.detail or {}).get("fatal"):
-            cache.put(keys[r.exercise], {"score": r.score, "max_score": r.max_score,
-                                         "status": r.status, "feedback": r.feedback,
-                                         "detail": r.detail})
-
-
 def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | None = None, *,
           timeout: float = 60, jobs: int | None = None, memory_mb: int = 2048,
           total_timeout: float = 300, output_limit: int = 1 << 20, quiet: bool = True,
@@ -310,7 +251,10 @@ def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | Non
     if shard is not None and out is None:
         raise UsageError("--shard needs --out (the share's gradebook and its manifest)")
     subs = roster_shard(everyone, *shard) if shard else everyone
-    plan, expected = _plan(subs, only, seed, student_pattern)
+    try:
+        plan, expected = make_plan(subs, only, seed, student_pattern)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     global LAST_BATCH_ID
     LAST_BATCH_ID = secrets.token_hex(8)
     confinement = sandbox.describe()  # what this machine's Linux can enforce, said once
@@ -338,14 +282,16 @@ def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | Non
         opts["logdir"] = str(kroot / "logs")  # each submission's worker log, appended when done
 
     def one(s: str, who: Identity, exs: list) -> list[Row]:
-        cached, todo, keys = _from_cache(store, s, exs, expected)
+        cached, todo, keys = store.lookup(s, exs, expected) if store else ([], exs, {})
         try:
-            fresh = _grade_one(s, who.chapter, todo, expected, kroot, opts) if todo or not exs else []
+            run = todo or not exs  # no exercises: _grade_one writes the row that says why
+            fresh = _grade_one(s, who.chapter, todo, expected, kroot, opts) if run else []
         except Exception as exc:
             fresh = [Row(s, ex.id, 0.0, float(ex.points), "error",
                          f"the grader failed on this notebook: {type(exc).__name__}: {exc}",
                          detail={"fatal": True}) for ex in todo]
-        _store(store, keys, fresh)  # written as each submission completes: a rerun resumes
+        if store is not None:
+            store.store(keys, fresh)  # written as each submission completes: a rerun resumes
         by_id = {r.exercise: r for r in cached + fresh}
         rows = [by_id[ex.id] for ex in exs] if exs else fresh
         for r in rows:

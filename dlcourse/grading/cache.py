@@ -31,6 +31,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
+from .gradebook import Row
 from .harvest import encode
 from .judge import encoded_inputs
 from .spec import Exercise
@@ -89,6 +90,7 @@ class ResultCache:
         self.settings = json.dumps(settings, sort_keys=True)
         self.hits = 0
         self.misses = 0
+        self._digests: dict[str, str] = {}  # exercise id -> exercise_digest, once per run
 
     def key(self, sub_digest: str, ex_digest: str) -> str:
         return hashlib.sha256(f"{sub_digest}\n{ex_digest}\n{self.settings}".encode()).hexdigest()
@@ -119,3 +121,34 @@ class ResultCache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def lookup(self, sub: str, exs: Sequence[Exercise], expected: dict
+               ) -> tuple[list[Row], list[Exercise], dict[str, str]]:
+        """(rows found for ``sub``, exercises still to grade, the key of each exercise id);
+        ``expected[id]`` is ``(cases, expected values)`` as the grader computed them."""
+        if not exs:
+            return [], list(exs), {}
+        digest = file_digest(sub)
+        keys = {}
+        for ex in exs:
+            if ex.id not in self._digests:
+                self._digests[ex.id] = exercise_digest(ex, *expected[ex.id])
+            keys[ex.id] = self.key(digest, self._digests[ex.id])
+        found, todo = [], []
+        for ex in exs:
+            rec = self.get(keys[ex.id])
+            if rec is None:
+                todo.append(ex)
+            else:
+                found.append(Row(sub, ex.id, float(rec["score"]), float(rec["max_score"]),
+                                 str(rec["status"]), str(rec["feedback"]),
+                                 detail=rec.get("detail")))
+        return found, todo, keys
+
+    def store(self, keys: dict[str, str], rows: Sequence[Row]) -> None:
+        """Keep each row of a graded exercise, unless the grader itself failed on it."""
+        for r in rows:
+            if r.exercise in keys and not (r.detail or {}).get("fatal"):
+                self.put(keys[r.exercise], {"score": r.score, "max_score": r.max_score,
+                                            "status": r.status, "feedback": r.feedback,
+                                            "detail": r.detail})

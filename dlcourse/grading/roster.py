@@ -22,10 +22,14 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
+
+from . import chapters, exercises
+from .judge import expected_values
+from .reseed import reseed
 
 __all__ = ["DEFAULT_STUDENT_PATTERN", "Identity", "identify", "parse_shard", "shard",
-           "manifest", "selection_sha256"]
+           "manifest", "selection_sha256", "make_plan"]
 
 #: ``NN_<student>.ipynb``: the chapter's two digits, a separator, then the student.
 DEFAULT_STUDENT_PATTERN = r"^\d{1,2}[_\-. ](?P<student>.+?)\.ipynb$"
@@ -98,3 +102,37 @@ def manifest(all_paths: Sequence[str], i: int, n: int, exercises: Sequence[str] 
             "all_submissions": len(set(all_paths)),
             "selection_sha256": selection_sha256(sorted(set(all_paths))),
             "exercises": sorted(exercises) if exercises else None, "seed": seed}
+
+
+def make_plan(subs: Sequence[str], only: Sequence[str] | None, seed: int | None,
+              student_pattern: str) -> tuple[list[tuple[str, Identity, list]], dict[str, Any]]:
+    """``(submission, identity, exercises)`` for each submission to run, and the expected
+    values of every exercise, computed before any learner code runs. ``only``: the exercise
+    ids of ``--exercise`` (a submission with none of them is left out); ``seed``: draw the
+    cases (reseed.py). A ValueError says what is wrong with ``only`` or the pattern."""
+    known = set(chapters())
+    if only:
+        ids = {ex.id for ex in exercises()}
+        unknown = [i for i in only if i not in ids]
+        if unknown:
+            raise ValueError(f"unknown exercise id(s) for --exercise: {', '.join(unknown)} "
+                             "(ids look like 03.sigmoid)")
+    try:
+        rx = re.compile(student_pattern)
+    except re.error as exc:
+        raise ValueError(f"--student-pattern {student_pattern!r} is not a regular "
+                         f"expression: {exc}") from None
+    plan, expected = [], {}
+    for s in subs:
+        who = identify(s, rx)
+        exs = exercises(who.chapter) if who.chapter in known else []
+        if only:
+            exs = [ex for ex in exs if ex.id in only]
+            if not exs:
+                continue  # nothing to regrade here: its rows stay as they are
+        exs = [reseed(ex, seed) for ex in exs]
+        for ex in exs:
+            if ex.id not in expected:
+                expected[ex.id] = expected_values(ex)
+        plan.append((s, who, exs))
+    return plan, expected

@@ -230,7 +230,8 @@ def problems() -> list[str]:
     out += [f"{PO.name}: obsolete message (run update): {m.id!r}" for m in cat
             if m.id and (m.id, m.context) not in keys]
     if not MO.exists() or MO.read_bytes() != mo_bytes(cat):
-        out.append(f"{MO.name} is out of step with {PO.name} (run tools/grader_messages.py compile)")
+        out.append(f"{MO.name} is out of step with {PO.name} "
+                   "(run tools/grader_messages.py compile)")
     return out
 
 

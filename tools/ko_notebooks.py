@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import functools
 import json
 import re
 import sys
@@ -66,6 +67,7 @@ def load_catalog(po_path: Path) -> dict[str, str]:
             if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
 
 
+@functools.lru_cache(maxsize=1)
 def _parser():
     from markdown_it.renderer import RendererHTML
     from myst_parser.config.main import MdParserConfig
@@ -81,8 +83,9 @@ def msgid(text: str) -> str:
 
 def _blocks(md, text: str, first_line: int) -> Iterator[tuple[int, int, str]]:
     """Every translatable block of ``text``: (first source line, last source line, inline
-    source). A table's cells are blocks on one line each, left to right. Line numbers count from ``first_line`` (the text's first line in
-    the cell), so directive bodies parsed on their own map back to the cell."""
+    source). A table's cells are blocks on one line each, left to right. Line numbers count
+    from ``first_line`` (the text's first line in the cell), so directive bodies parsed on
+    their own map back to the cell."""
     for tok in md.parse(text):
         if tok.type == "inline" and tok.map and tok.content.strip():
             yield first_line + tok.map[0], first_line + tok.map[1] - 1, tok.content

@@ -33,6 +33,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ..i18n import _
 from .harvest import MAX_DEPTH
 
 __all__ = ["Case", "Hint", "Exercise", "Verdict", "compare", "to_plain", "PlainDataError",
@@ -171,7 +172,9 @@ def number_pair(expected: Any, received: Any) -> tuple[str, str]:
 def _describe(x: Any) -> str:
     if isinstance(x, np.ndarray):
         return f"array of shape {x.shape}, dtype {x.dtype}"
-    return f"{type(x).__name__} {x!r}" if not isinstance(x, (list, tuple, dict)) else f"{type(x).__name__} of length {len(x)}"
+    if not isinstance(x, (list, tuple, dict)):
+        return f"{type(x).__name__} {x!r}"
+    return _(f"{type(x).__name__} of length {len(x)}")  # _: a text shown (dlcourse/i18n.py)
 
 
 def compare(received: Any, expected: Any, rtol: float = 1e-6, atol: float = 1e-9) -> tuple[bool, str]:

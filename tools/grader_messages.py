@@ -107,7 +107,22 @@ def source_messages(path: Path) -> list[tuple[str, bool]]:
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 \
                 and _name(node.targets[0]) in ("msg", "message", "where"):
             found += _text(node.value)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found += _extended(node)
     return found
+
+
+def _extended(func: ast.AST) -> list[tuple[str, bool]]:
+    """``msg = "..."`` then ``msg += "..."`` in one function: the message with its ending."""
+    out, last = [], None
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and _name(node.targets[0]) in ("msg", "message"):
+            last = node.value
+        elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add) \
+                and _name(node.target) in ("msg", "message") and last is not None:
+            out += _text(ast.BinOp(left=last, op=ast.Add(), right=node.value))
+    return out
 
 
 def _words(text: str, template: bool) -> bool:

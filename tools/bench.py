@@ -196,6 +196,10 @@ def bench_notebooks(book: Path, pattern: str, timeout: int = 120) -> list[tuple[
 def fresh_clone(dest: Path) -> Path:
     """Clone this checkout into ``dest`` (tracked edits not committed yet applied on top), with
     the vendored widget JavaScript copied in so no npm download is timed."""
+    # The clone builds with this checkout's .venv (book_env). Bring that up to date from here
+    # first: were its stamp stale, tools/venv.sh in the clone would reinstall dlcourse into it
+    # in editable mode *from the clone*, a temporary folder deleted after the run.
+    subprocess.run(["bash", "tools/venv.sh"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)], check=True)
     diff = subprocess.run(["git", "diff", "HEAD", "--binary"], cwd=ROOT, capture_output=True,
                           check=True).stdout

@@ -155,3 +155,25 @@ def test_korean_exercise_notebook_still_grades(tmp_path):
     sub.write_text(json.dumps(new, ensure_ascii=False), encoding="utf-8")
     rows = grade([sub], timeout=60, jobs=1)
     assert rows and all(r.status == "passed" for r in rows), [(r.exercise, r.status) for r in rows]
+
+
+@pytest.mark.slow
+def test_korean_notebook_in_jupyter_checks_in_korean(tmp_path, monkeypatch):
+    """Run as JupyterLab runs it (the server tells the kernel its notebook in JPY_SESSION_NAME):
+    the Korean exercise notebook's check cells and score table answer in Korean, with no
+    language set anywhere else."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    ko.write_notebooks(tmp_path)
+    path = tmp_path / "exercises" / "02_perceptrons.ipynb"
+    for var in ("DLCOURSE_LANGUAGE", "LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    monkeypatch.setenv("JPY_SESSION_NAME", str(path))
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(tmp_path)}}).execute()
+    shown = "\n".join(o.get("data", {}).get("text/plain", "") for c in nb.cells
+                      if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "아직 풀지 않음" in shown and "02장 연습 문제" in shown, shown
+    assert "not attempted yet" not in shown, shown

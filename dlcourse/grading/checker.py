@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import sys
 import textwrap
+import unicodedata
 from typing import Any
 
 import numpy as np
@@ -101,6 +102,11 @@ def _short(x: Any, limit: int = 66) -> str:
         return _(f"array of shape {x.shape}, dtype {x.dtype}")
     text = repr(x)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _columns(text: str) -> int:
+    """How many columns ``text`` takes in a terminal: Korean (wide) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _fmt_points(x: float) -> str:
@@ -251,13 +257,17 @@ def score_table(chapter: str | int) -> None:
     best = sum(r["max_score"] for _, r in rows)
     text = [tr(f"Chapter {ch} exercises: {_fmt_points(total)}/{_fmt_points(best)} points")]
     width = max(len(ex.id) for ex, _r in rows)
-    words = max(len(tr(STATUSES.get(r["status"], r["status"]))) for _e, r in rows)
+    words = max(_columns(tr(STATUSES.get(r["status"], r["status"]))) for _e, r in rows)
     for ex, r in rows:
-        line = (f"  {ex.id:<{width}}  {tr(STATUSES.get(r['status'], r['status'])):<{words}}  "
+        word = tr(STATUSES.get(r["status"], r["status"]))
+        line = (f"  {ex.id:<{width}}  {word}{' ' * (words - _columns(word))}  "
                 f"{_fmt_points(r['score'])}/{_fmt_points(r['max_score'])}")
-        room = WIDTH - len(line) - 2
-        name = tr(ex.title)
-        title = name if len(name) <= room else name[: max(room - 3, 0)] + "..."
+        room = WIDTH - _columns(line) - 2
+        title = tr(ex.title)
+        if _columns(title) > room:
+            while title and _columns(title) + 3 > room:
+                title = title[:-1]
+            title += "..."
         text.append(f"{line}  {title}" if room >= 8 else line)
     e = html.escape
     cell = "text-align:left;padding:2px 10px"  # columns that never run together

@@ -181,6 +181,7 @@ def build(argv: list[str]) -> int:
         return 0
     stamp.unlink(missing_ok=True)
     cfg = _config(Path(opts.config).resolve(), True, {"language": LANGUAGE}, work / "_config.yml")
+    _korean_title(cfg)
     print(f"[i18n] building the Korean site into {html}", file=sys.stderr)
     start = time.perf_counter()
     code = _sphinx(cfg, Path(opts.toc).resolve(), html, work / ".doctrees", "html",
@@ -190,6 +191,26 @@ def build(argv: list[str]) -> int:
         stamp.write_text(digest)
     print(f"[i18n] the Korean site took {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return code
+
+
+def _korean_title(config: Path) -> None:
+    """The site's title (sidebar, tab) in Korean: the landing page's title is the book's, so
+    its translation in the root page's catalog is the Korean edition's title."""
+    data = yaml.safe_load(config.read_text(encoding="utf-8"))
+    title, root = data.get("title"), CATALOGS / "intro.po"
+    translated = root.is_file() and title and _translations(root).get(title)
+    if translated:
+        data["title"] = translated
+        config.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False),
+                          encoding="utf-8")
+
+
+def _translations(path: Path) -> dict[str, str]:
+    """{msgid: msgstr} of a catalog's translated, not fuzzy messages."""
+    from babel.messages.pofile import read_po
+
+    with path.open("rb") as fh:
+        return {m.id: m.string for m in read_po(fh) if m.id and m.string and not m.fuzzy}
 
 
 _NOT_READ = {".git", "_build", ".venv", ".cache", "node_modules", "test-artifacts",
@@ -246,8 +267,32 @@ def _own_output_folder(app) -> None:
         app.env.mystnb_config = config.copy(output_folder=str(folder.resolve()))
 
 
+def _translate_toc_captions(app, doctree) -> None:
+    """The sidebar's part captions ("Start here" -> "시작하기") in the page's language.
+
+    They are messages of the root page's catalog, but sphinx-external-toc inserts the toctrees
+    (transform priority 100) after Sphinx has translated the page (priority 20).
+    """
+    from sphinx import addnodes
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    toctrees = [n for n in doctree.findall(addnodes.toctree) if n.get("caption")]
+    if not toctrees or not app.config.language or app.config.language == "en":
+        return
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    dirs = [str(Path(app.srcdir) / d) for d in app.config.locale_dirs]
+    catalog, found = init_locale(dirs, app.config.language, domain)
+    if found:
+        for node in toctrees:
+            node["caption"] = catalog.gettext(node["caption"])
+
+
 def setup(app) -> dict:
     app.connect("builder-inited", _own_output_folder, priority=900)  # after myst-nb's (500)
+    # doctree-read runs after every transform (InsertToctrees included) and before the
+    # toctree collector (priority 500) records the captions.
+    app.connect("doctree-read", _translate_toc_captions, priority=400)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
 
 

@@ -213,3 +213,13 @@ def test_gradebook_feedback_in_korean(clean_env):
         korean = res.feedback()
     assert english.startswith("2/4 cases passed; first failure (|x| up to 1000 (overflow?)): ")
     assert korean.startswith("검사 4개 중 2개 통과; 첫 번째 실패 (|x|가 1000까지 (오버플로?)): 값은 맞지만"), korean
+
+
+def test_progress_speaks_korean(clean_env, tmp_path, capsys):
+    from dlcourse.grading.progress import progress
+
+    with i18n.using("ko"):
+        progress(tmp_path)
+    out = capsys.readouterr().out
+    assert out.startswith("강의 진도: 문제 ") and "01장: 0/" in out and "아직 확인하지 않음" in out, out
+    assert "Course progress" not in out and "not checked yet" not in out, out

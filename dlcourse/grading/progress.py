@@ -84,6 +84,7 @@ def _default_folder(folder: str | Path | None) -> Path:
 
 
 def _render(table: dict[str, list[dict[str, Any]]]) -> tuple[str, str]:
+    from ..i18n import tr
     from .checker import _FAIL_COLOR, _GREY, _PASS_COLOR, STATUSES, _fmt_points
 
     lines, parts = [], []
@@ -91,26 +92,27 @@ def _render(table: dict[str, list[dict[str, Any]]]) -> tuple[str, str]:
     best = sum(r["max_score"] for rows in table.values() for r in rows)
     n_pass = sum(r["status"] == "passed" for rows in table.values() for r in rows)
     n_all = sum(len(rows) for rows in table.values())
-    lines.append(f"Course progress: {n_pass}/{n_all} exercises pass, "
-                 f"{_fmt_points(total)}/{_fmt_points(best)} points")
-    parts.append(f"<b>Course progress</b>: {n_pass} / {n_all} exercises pass, "
-                 f"{_fmt_points(total)} / {_fmt_points(best)} points")
+    lines.append(tr(f"Course progress: {n_pass}/{n_all} exercises pass, "
+                    f"{_fmt_points(total)}/{_fmt_points(best)} points"))
+    parts.append(f"<b>{tr('Course progress')}</b>: "
+                 + tr(f"{n_pass} / {n_all} exercises pass, "
+                      f"{_fmt_points(total)} / {_fmt_points(best)} points"))
     e = html.escape
     for ch, rows in table.items():
         got = sum(r["score"] for r in rows)
         mx = sum(r["max_score"] for r in rows)
-        lines.append(f"Chapter {ch}: {_fmt_points(got)}/{_fmt_points(mx)}")
-        parts.append(f'<div style="margin-top:6px"><b>Chapter {e(ch)}</b>: '
-                     f"{_fmt_points(got)} / {_fmt_points(mx)} points<table>")
+        lines.append(tr(f"Chapter {ch}: {_fmt_points(got)}/{_fmt_points(mx)}"))
+        parts.append(f'<div style="margin-top:6px"><b>{e(tr(f"Chapter {ch}"))}</b>: '
+                     + e(tr(f"{_fmt_points(got)} / {_fmt_points(mx)} points")) + "<table>")
         for r in rows:
-            word = STATUSES.get(r["status"], r["status"])
+            word = tr(STATUSES.get(r["status"], r["status"]))
             mark = "x" if r["status"] == "passed" else " "
             lines.append(f"  [{mark}] {r['id']:<22} {word:<31} "
                          f"{_fmt_points(r['score'])}/{_fmt_points(r['max_score'])}")
             colour = (_PASS_COLOR if r["status"] == "passed"
                       else _GREY if r["status"] in ("not_checked", "not_attempted") else _FAIL_COLOR)
             parts.append(f'<tr><td style="text-align:left">{e(r["id"])}</td>'
-                         f'<td style="text-align:left">{e(r["title"])}</td>'
+                         f'<td style="text-align:left">{e(tr(r["title"]))}</td>'
                          f'<td style="text-align:left;color:{colour}">{e(word)}</td>'
                          f'<td>{_fmt_points(r["score"])} / {_fmt_points(r["max_score"])}</td></tr>')
         parts.append("</table></div>")

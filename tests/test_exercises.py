@@ -245,4 +245,5 @@ def test_new_starts_a_chapter_with_its_notebook(tmp_path):
                if "answer" in c.metadata.get("tags", [])]
     assert answers == ["12.first_one", "12.second"] and nb.metadata["dlcourse"] == {"chapter": "12"}
     proved = _tool(root, "prove", "12")
-    assert proved.returncode == 0 and "12.first_one, 12.second proved" in proved.stdout, proved.stdout
+    assert proved.returncode == 0, proved.stdout
+    assert "12.first_one, 12.second proved" in proved.stdout, proved.stdout

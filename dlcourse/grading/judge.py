@@ -6,6 +6,9 @@ its own process) call :func:`judge_payload` on the payload that
 the two cannot drift. A hint is attached to a failed case only when one of the exercise's
 specific :class:`~dlcourse.grading.spec.Hint` predicates recognises the mistake; otherwise the
 learner sees expected against received.
+
+One module of a little over 300 lines on purpose: it is the single place where a verdict is
+made, and splitting it would put the two callers' shared path back into two files.
 """
 from __future__ import annotations
 

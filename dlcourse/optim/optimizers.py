@@ -15,6 +15,9 @@ Notation in the formulas: :math:`w` a parameter, :math:`g` its gradient (plus
 ``lr``, :math:`t` the step count (1 at the first step). Hyperparameters after ``lr`` are
 keyword-only: torch orders some of them differently (SGD, Adagrad, RMSprop), and a keyword
 means the same thing in both libraries.
+
+One module of about 350 lines on purpose: six short optimizer classes that share a base and
+three argument checks, each a page of code, read side by side as chapter 8 compares them.
 """
 from __future__ import annotations
 

@@ -168,8 +168,10 @@ def test_every_text_an_answer_can_show_has_korean(ex):
     """Every solution and wrong answer of the course, checked: each label, message and hint it
     shows has a Korean translation (the learner's own exception text excepted)."""
     copied = i18n._catalog("ko")[0]  # notation such as "N=2, C=3" is translated as itself
+    answers = _answers(ex)
+    assert len(answers) >= 3, f"{ex.id}: expected a solution and two wrong answers; got {answers}"
     untranslated = []
-    for source in _answers(ex):
+    for source in answers:
         for kind, text in _shown_texts(ex, source):
             if HANGUL.search(i18n.translate(text, "ko")) or text in copied \
                     or _LEARNER_ERROR.match(text) or not messages_tool._words(text, False):

@@ -206,6 +206,19 @@ else:
 PY
 
 # --- 5. the book -----------------------------------------------------------------------------
+# Sphinx copies the static files (assets/css/*.css) only when it writes some page: after a
+# change to them alone it would write nothing and keep the old copies. So a change to them (or
+# to the page templates in assets/templates) makes it write every page again, once.
+out_build="_build"
+args=" $* "
+if [[ "$args" == *" --path-output "* ]]; then
+  out_build=$(echo "$args" | sed -E 's/.* --path-output +([^ ]+).*/\1/')/_build
+fi
+assets_stamp="$out_build/.dlcourse-assets"
+assets_now=$(cat assets/css/* assets/templates/* 2>/dev/null | sha256sum | cut -c1-16)
+if [ "$(cat "$assets_stamp" 2>/dev/null)" != "$assets_now" ]; then
+  rewrite_all=(--all)
+fi
 "$bin/jupyter-book" build . "${rewrite_all[@]}" "$@"
 
 # --- 6. the Korean edition, into _build/html/ko ------------------------------------------------
@@ -216,11 +229,11 @@ PY
 if [ "${DLCOURSE_BOOK_KOREAN:-1}" != 0 ]; then
   "$py" tools/i18n.py build "${rewrite_all[@]}" "$@"
 fi
+mkdir -p "$out_build" && echo "$assets_now" > "$assets_stamp"
 
 out="$root/_build/html"
-args=" $* "
 if [[ "$args" == *" --path-output "* ]]; then
-  out=$(echo "$args" | sed -E 's/.* --path-output +([^ ]+).*/\1/')/_build/html
+  out="$out_build/html"
 fi
 echo
 echo "The book is in $out"

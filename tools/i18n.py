@@ -174,8 +174,9 @@ def build(argv: list[str]) -> int:
     # Fast path, as for the notebooks in build-book.sh: nothing the build reads has changed since
     # it last succeeded with these options, so skip even starting Sphinx (3 s or more).
     stamp = work / ".dlcourse-built"
-    digest = _inputs_digest(argv)
-    if stamp.is_file() and stamp.read_text() == digest and (html / "index.html").is_file():
+    digest = _inputs_digest([a for a in argv if a != "--all"])   # --all: same pages, all written
+    if not opts.all and stamp.is_file() and stamp.read_text() == digest \
+            and (html / "index.html").is_file():
         print("[i18n] the Korean site is up to date (no page, notebook, catalog or setting "
               "changed)", file=sys.stderr)
         return 0

@@ -237,5 +237,8 @@ if [[ "$args" == *" --path-output "* ]]; then
 fi
 echo
 echo "The book is in $out"
+if [ "${DLCOURSE_BOOK_KOREAN:-1}" != 0 ]; then
+  echo "The Korean edition (한국어판) is in $out/ko"
+fi
 echo "Open $out/index.html in a browser, or serve it with: make serve"
 echo "(then visit http://127.0.0.1:8000)"

@@ -100,6 +100,27 @@ def test_the_staleness_check_sees_an_added_and_a_changed_message(fresh_messages,
     assert "no longer in the English text" in found[1]
 
 
+def test_the_korean_fast_path_sees_every_source_change(tmp_path, monkeypatch):
+    """tools/i18n.py build skips the Korean Sphinx run only when nothing it reads changed: a
+    catalog, a notebook or the options; compiled catalogs and build outputs do not count."""
+    import os
+
+    for name in ("locales/ko/LC_MESSAGES/intro.po", "chapters/01.ipynb", "_build/html/x.html"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("a", encoding="utf-8")
+    monkeypatch.setattr(i18n, "ROOT", tmp_path)
+    before = i18n._inputs_digest(["-W"])
+    assert i18n._inputs_digest(["-W"]) == before
+    (tmp_path / "locales/ko/LC_MESSAGES/intro.mo").write_bytes(b"compiled")
+    (tmp_path / "_build/html/x.html").write_text("rebuilt", encoding="utf-8")
+    assert i18n._inputs_digest(["-W"]) == before, "outputs changed the digest"
+    assert i18n._inputs_digest([]) != before, "the options are not in the digest"
+    po = tmp_path / "locales/ko/LC_MESSAGES/intro.po"
+    po.write_text("b", encoding="utf-8")   # same size: the modification time tells
+    os.utime(po, ns=(po.stat().st_atime_ns, po.stat().st_mtime_ns + 10**9))
+    assert i18n._inputs_digest(["-W"]) != before, "a changed catalog did not change the digest"
+
+
 # --- the built site ------------------------------------------------------------------------------
 
 class _Text(HTMLParser):

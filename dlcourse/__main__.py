@@ -7,7 +7,8 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     usage = (
-        "usage: dlcourse grade SUBMISSION.ipynb [...] --out grades.csv\n"
+        "usage: dlcourse grade SUBMISSION.ipynb [...] --out grades.csv [--feedback DIR]\n"
+        "           [--exercise ID] [--seed N] [--shard I/N] [--student-pattern REGEX]\n"
         "       dlcourse merge PART.csv [...] --out grades.csv\n"
         "       dlcourse export grades.csv --format wide|canvas|moodle --out FILE\n"
         "       dlcourse progress [FOLDER]\n"

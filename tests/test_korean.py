@@ -329,4 +329,21 @@ def test_the_language_switch_works_both_ways(driver, base_url):
             assert got == lang, f"{expected}: <html lang={got!r}>, expected {lang!r}"
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("site")
+def test_the_korean_search_finds_a_korean_term(driver, base_url):
+    """Sphinx has no Korean word splitter; its partial matching still finds 기울기 소실
+    (vanishing gradient) on the Korean chapter 7, in the Korean search index."""
+    from test_browser import _wait
+
+    driver.get(urllib.parse.urljoin(base_url, "ko/search.html?q="
+                                    + urllib.parse.quote("기울기 소실")))
+    _wait(driver, "document.querySelectorAll('#search-results li').length > 0", timeout=30,
+          what="Korean search results for 기울기 소실")
+    hits = driver.execute_script(
+        "return Array.from(document.querySelectorAll('#search-results li a')).map(a => a.href);")
+    assert any("/ko/chapters/07_vanishing_gradients" in h for h in hits), \
+        f"no hit on the Korean chapter 7: {hits[:10]}"
+
+
 from test_browser import base_url, driver  # noqa: E402,F401  (the same Chromium fixtures)

@@ -259,7 +259,10 @@ def attacked(tmp_path_factory):
         out = out_dir / "grades.csv"
         proc = subprocess.run(
             [sys.executable, "-m", "dlcourse.grading", *map(str, paths.values()), "--out", str(out),
-             "--jobs", "2", "--timeout", "20", "--total-timeout", "60", "--log", str(out_dir / "log.txt")],
+             "--jobs", "2", "--timeout", "20", "--total-timeout", "60", "--log", str(out_dir / "log.txt"),
+             # the grader's own result cache (by default in ~/.cache) beside its gradebook: the
+             # snapshot below is of the class folder and the teacher's home
+             "--cache", str(out_dir / "cache")],
             capture_output=True, text=True, timeout=600, cwd=ROOT, env={**os.environ, "HOME": str(home)})
         time.sleep(0.5)
         survivors = _processes_with(MARKER) + _processes_with(f"600.{os.getpid()}")

@@ -44,6 +44,36 @@ def test_catalog_is_complete_translated_and_compiled():
                           + "\n".join(problems[:20]))
 
 
+def _title_mismatches(grader_po) -> list[str]:
+    """Exercises whose Korean title differs from the Korean heading of their exercise page
+    (for each title that is its page's English heading, with or without "(N points)")."""
+    from babel.messages.pofile import read_po
+
+    with open(grader_po, "rb") as f:
+        grader = read_po(f)
+    out = []
+    for ex in exercises():
+        page_po = next((ROOT / "locales/ko/LC_MESSAGES/exercises").glob(f"{ex.id[:2]}_*.po"))
+        with open(page_po, "rb") as f:
+            heads = [m for m in read_po(f) if m.id and re.fullmatch(
+                re.escape(ex.title) + r"( \(\d+ points?\))?", m.id)]
+        if not heads:
+            continue  # the page words its heading differently in English too
+        want = re.sub(r" ?\(\d+점\)$", "", heads[0].string) if heads[0].id != ex.title \
+            else heads[0].string
+        have = grader.get(ex.title)
+        if have is None or have.string != want:
+            out.append(f"{ex.id}: expected the page's heading {want!r}; got "
+                       f"{have.string if have else None!r}")
+    return out
+
+
+def test_exercise_titles_are_the_pages_headings():
+    """check() and score_table() name an exercise as its Korean page does."""
+    wrong = _title_mismatches(messages_tool.PO)
+    assert not wrong, "\n".join(wrong)
+
+
 def test_the_extraction_finds_judge_messages_and_marked_texts(tmp_path):
     src = tmp_path / "chXX.py"
     src.write_text(
@@ -112,7 +142,7 @@ def test_check_speaks_korean(clean_env, capsys):
     with i18n.using("ko"):
         check("03.sigmoid", _wrong_sigmoid)
     out = capsys.readouterr().out
-    for word in ("수치적으로 안정한 시그모이드", "일부 맞음", "점", "통과", "실패", "기댓값", "받은 값",
+    for word in ("수치적으로 안정적인 시그모이드", "일부 맞음", "점", "통과", "실패", "기댓값", "받은 값",
                  "힌트: 값은 맞지만 NumPy가 경고했습니다"):
         assert word in out, f"expected {word!r} in the Korean check output; got:\n{out}"
     for english in ("expected", "received", "hint:", "PASS", "FAIL", "points", "partly right"):
@@ -135,7 +165,7 @@ def test_score_table_speaks_korean(clean_env, capsys):
         page = _html(grade_in_process(exercises("03")[0], _wrong_sigmoid))
     out = capsys.readouterr().out
     assert out.startswith("03장 연습 문제: "), out
-    assert "수치적으로 안정한 시그모이드" in out, out
+    assert "수치적으로 안정적인 시그모이드" in out, out
     assert not [w for w in STATUSES.values() if w in out], f"an English status in:\n{out}"
     assert "힌트:" in page and "기댓값" in page and "Hint" not in page, page
 
@@ -223,5 +253,5 @@ def test_progress_speaks_korean(clean_env, tmp_path, capsys):
     with i18n.using("ko"):
         progress(tmp_path)
     out = capsys.readouterr().out
-    assert out.startswith("강의 진도: 문제 ") and "01장: 0/" in out and "아직 확인하지 않음" in out, out
+    assert out.startswith("강좌 진도: 문제 ") and "01장: 0/" in out and "아직 확인하지 않음" in out, out
     assert "Course progress" not in out and "not checked yet" not in out, out

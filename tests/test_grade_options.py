@@ -194,6 +194,20 @@ def test_exercise_regrades_only_those_rows(graded, tmp_path):
     assert main([full, "--out", str(out), "--exercise", "01.nope"]) == 2
 
 
+def test_exercise_with_feedback_pages_cover_the_whole_gradebook(graded, tmp_path):
+    """A regrade of one exercise rewrites the page with every exercise of the merged gradebook:
+    the regraded row and the rows kept from the existing one."""
+    out = tmp_path / "grades.csv"
+    out.write_bytes(graded["out"].read_bytes())
+    full, fb = str(graded["paths"]["full"]), tmp_path / "feedback"
+    assert main([full, "--out", str(out), "--exercise", "01.kmeans_step", "--feedback", str(fb),
+                 "--cache", str(graded["root"] / "cache"), "--timeout", "20"]) == 0
+    page = (fb / page_name(full)).read_text(encoding="utf-8")
+    shown = re.findall(r"<h2>([^:<]+):", page)
+    assert sorted(shown) == sorted(SOL), f"the page shows {shown}; expected all of {list(SOL)}"
+    assert "8 / 8" in page, "the total covers the whole gradebook"
+
+
 # --------------------------------------------------------------------------- the cache
 class Interrupted(BaseException):
     """Stands for Ctrl-C or a lost node (pytest itself reacts to a real KeyboardInterrupt)."""

@@ -226,6 +226,27 @@ def _check_out(subs: Sequence[str], out: str | os.PathLike | None) -> None:
         raise UsageError(f"--out {out} looks like a notebook; the gradebook is a .csv file")
 
 
+def _page_rows(sub: str, regraded: Sequence[Row], table: Sequence[Sequence[str]]) -> list[Row]:
+    """A feedback page's rows after ``--exercise``: every row of ``sub`` in the merged gradebook
+    ``table``, the regraded ones as graded now (with their cases), the others as kept."""
+    fresh = {r.exercise: r for r in regraded}
+    rows = []
+    for t in table:
+        if t[0] != sub:
+            continue
+        row = dict(zip(COLUMNS, t))
+        if row["exercise"] in fresh:
+            rows.append(fresh.pop(row["exercise"]))
+            continue
+        try:
+            score, best = float(row["score"]), float(row["max_score"])
+        except ValueError:  # a hand-edited cell: shown as it stands, counted as 0
+            score, best = 0.0, 0.0
+        rows.append(Row(sub, row["exercise"], score, best, row["status"], row["feedback"],
+                        student=row["student"]))
+    return rows + list(fresh.values())
+
+
 def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | None = None, *,
           timeout: float = 60, jobs: int | None = None, memory_mb: int = 2048,
           total_timeout: float = 300, output_limit: int = 1 << 20, quiet: bool = True,
@@ -309,9 +330,11 @@ def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | Non
         shutil.rmtree(kroot, ignore_errors=True)
     rows = [r for rs in results for r in rs]
     elapsed = time.monotonic() - t0
+    table = None  # the merged gradebook of --exercise, when there is one
     if out is not None:
         if only and Path(out).exists():
-            write_table_rows(update_gradebook(out, rows), out)
+            table = update_gradebook(out, rows)
+            write_table_rows(table, out)
         else:
             write_csv(rows, out)
         if shard is not None:
@@ -319,6 +342,7 @@ def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | Non
             manifest_path(out).write_text(json.dumps(man, indent=1) + "\n", encoding="utf-8")
     if feedback is not None:
         for (s, who, _), rs in zip(plan, results):
+            rs = _page_rows(s, rs, table) if table is not None else rs
             write_page(feedback, s, render(s, who.student, who.chapter, who.note, rs))
     if not quiet:
         print(summary(rows, elapsed, len(plan)))

@@ -259,6 +259,26 @@ def test_cache_skips_unchanged_submissions_and_resumes(tmp_path, monkeypatch):
     assert len(calls) == 3  # no cache: everything runs
 
 
+def test_log_names_submissions_served_from_the_cache(graded, tmp_path):
+    """A regrade of the unchanged class runs nothing, and its --log still has one block per
+    submission, saying it came from the cache, with each row's status."""
+    log = tmp_path / "grading.log"
+    subs = [str(p) for p in graded["paths"].values()]
+    assert main([*subs, "--out", str(tmp_path / "g.csv"), "--log", str(log),
+                 "--cache", str(graded["root"] / "cache"), "--timeout", "20"]) == 0
+    blocks = {}
+    for block in log.read_text(encoding="utf-8").split("=== ")[1:]:
+        name, _, body = block.partition("\n")
+        blocks[name.strip()] = body
+    rows = _read(tmp_path / "g.csv")[1:]
+    for s in subs:
+        assert s in blocks, f"the log does not name {s}; it names {sorted(blocks)}"
+        assert "from cache" in blocks[s], f"{s}: {blocks[s]!r}"
+        for r in rows:
+            if r[0] == s:
+                assert f"{r[2]}: {r[5]} " in blocks[s], f"{s}: {r[2]} {r[5]}: {blocks[s]!r}"
+
+
 # --------------------------------------------------------------------------- --seed
 def _memorised_kmeans() -> str:
     """Source of a kmeans_step that returns the fixed cases' outputs from a table."""

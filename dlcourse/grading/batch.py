@@ -158,7 +158,7 @@ def _run_worker(job: dict, workdir: Path, hard_limit: float, log_path: str | Non
 
 
 def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dict, kroot: Path,
-               opts: dict) -> list[Row]:
+               opts: dict, cached: Sequence[Row] = ()) -> list[Row]:
     if not exs:
         why = ("cannot tell which chapter this notebook belongs to (no dlcourse.chapter metadata, "
                "no NN_ file name prefix)") if chapter is None else f"chapter {chapter} has no exercises"
@@ -207,7 +207,7 @@ def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dic
                                                           or "fatal" in report)}
             rows.append(row)
         if logdir:
-            log_submission(opts, sub, report, rows, own_log)
+            log_submission(opts, sub, report, rows, own_log, cached)
         return rows
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -306,13 +306,15 @@ def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | Non
         cached, todo, keys = store.lookup(s, exs, expected) if store else ([], exs, {})
         try:
             run = todo or not exs  # no exercises: _grade_one writes the row that says why
-            fresh = _grade_one(s, who.chapter, todo, expected, kroot, opts) if run else []
+            fresh = _grade_one(s, who.chapter, todo, expected, kroot, opts, cached) if run else []
         except Exception as exc:
             fresh = [Row(s, ex.id, 0.0, float(ex.points), "error",
                          f"the grader failed on this notebook: {type(exc).__name__}: {exc}",
                          detail={"fatal": True}) for ex in todo]
         if store is not None:
             store.store(keys, fresh)  # written as each submission completes: a rerun resumes
+        if log and not run:
+            log_submission(opts, s, None, [], None, cached)  # all from the cache: named too
         by_id = {r.exercise: r for r in cached + fresh}
         rows = [by_id[ex.id] for ex in exs] if exs else fresh
         for r in rows:

@@ -104,10 +104,37 @@ def judge_exercise(ex: Exercise, k: int, report: dict, workdir: Path, nonce: str
 _LOG_LOCK = threading.Lock()
 
 
-def log_submission(opts: dict, sub: str, report: dict, rows: Sequence[Row], own_log: str | None) -> None:
+def log_submission(opts: dict, sub: str, report: dict | None, rows: Sequence[Row],
+                   own_log: str | None, cached: Sequence[Row] = ()) -> None:
     """Append one block to the ``--log`` file: which submission, what happened to it, then the
-    lines its worker and kernels wrote (kernel warnings), indented under its name."""
+    lines its worker and kernels wrote (kernel warnings), indented under its name. ``cached``:
+    its rows served from the result cache (``report`` None: nothing was run)."""
     lines = [f"=== {sub}"]
+    if cached:
+        lines.append(f"  from cache: {len(cached)} result(s) of an unchanged submission "
+                     "and exercise, not run again")
+    lines += _what_happened(opts, report) if report is not None else []
+    for r in rows:
+        lines.append(f"  {r.exercise or '-'}: {r.status} {r.score:g}/{r.max_score:g}")
+    for r in cached:
+        lines.append(f"  {r.exercise or '-'}: {r.status} {r.score:g}/{r.max_score:g} (from cache)")
+    text = "\n".join(lines) + "\n"
+    if own_log:
+        try:
+            with open(own_log, encoding="utf-8", errors="replace") as fh:
+                raw = fh.read(64 << 10)
+            if raw.strip():
+                text += "  --- worker and kernel messages:\n"
+                text += "".join(f"  | {ln}\n" for ln in raw.splitlines()[:200])
+        except OSError:
+            pass
+    with _LOG_LOCK, open(opts["log"], "a", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+def _what_happened(opts: dict, report: dict) -> list[str]:
+    """The log lines about one run of a submission's worker."""
+    lines = []
     if report.get("fatal_timeout"):
         lines.append("  the worker ran past its wall-clock backstop and was stopped")
     if "fatal" in report:
@@ -121,20 +148,7 @@ def log_submission(opts: dict, sub: str, report: dict, rows: Sequence[Row], own_
     for e in report.get("cell_errors") or []:
         if e.get("ename") == "MemoryError":
             lines.append(f"  cell #{e.get('cell')}: MemoryError (over the kernel's memory cap)")
-    for r in rows:
-        lines.append(f"  {r.exercise or '-'}: {r.status} {r.score:g}/{r.max_score:g}")
-    text = "\n".join(lines) + "\n"
-    if own_log:
-        try:
-            with open(own_log, encoding="utf-8", errors="replace") as fh:
-                raw = fh.read(64 << 10)
-            if raw.strip():
-                text += "  --- worker and kernel messages:\n"
-                text += "".join(f"  | {ln}\n" for ln in raw.splitlines()[:200])
-        except OSError:
-            pass
-    with _LOG_LOCK, open(opts["log"], "a", encoding="utf-8") as fh:
-        fh.write(text)
+    return lines
 
 
 

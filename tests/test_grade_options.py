@@ -208,6 +208,30 @@ def test_exercise_with_feedback_pages_cover_the_whole_gradebook(graded, tmp_path
     assert "8 / 8" in page, "the total covers the whole gradebook"
 
 
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def test_gradebook_feedback_follows_the_submissions_language(tmp_path, monkeypatch):
+    """The CSV's feedback is the explanation the learner's own check cell gives: Korean for a
+    notebook of the Korean edition (metadata dlcourse.language), English for an English one."""
+    monkeypatch.setenv("DLCOURSE_LANGUAGE", "en")  # the fallback of a notebook that says none
+    cells = [IMPORTS, (_wrong("01.kmeans_step"), "01.kmeans_step")]
+    en = write_notebook(tmp_path / "01_en.ipynb", cells)
+    ko = write_notebook(tmp_path / "01_ko.ipynb", cells)
+    nb = json.loads(ko.read_text(encoding="utf-8"))
+    nb["metadata"]["dlcourse"]["language"] = "ko"
+    ko.write_text(json.dumps(nb), encoding="utf-8")
+    rows = {os.path.basename(r.submission): r
+            for r in grade([en, ko], tmp_path / "g.csv", jobs=2, only=["01.kmeans_step"],
+                           timeout=20)}
+    assert rows["01_en.ipynb"].status == rows["01_ko.ipynb"].status != "passed"
+    assert "cases passed" in rows["01_en.ipynb"].feedback
+    assert not HANGUL.search(rows["01_en.ipynb"].feedback), rows["01_en.ipynb"].feedback
+    assert "검사" in rows["01_ko.ipynb"].feedback, (
+        f"expected the Korean notebook's feedback in Korean; got {rows['01_ko.ipynb'].feedback!r}")
+    assert "검사" in (tmp_path / "g.csv").read_text(encoding="utf-8")
+
+
 # --------------------------------------------------------------------------- the cache
 class Interrupted(BaseException):
     """Stands for Ctrl-C or a lost node (pytest itself reacts to a real KeyboardInterrupt)."""

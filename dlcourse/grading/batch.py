@@ -42,6 +42,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Sequence
 
+from .. import i18n
 from . import sandbox
 from .harvest import wall_limit
 from .cache import ResultCache, default_folder
@@ -188,29 +189,38 @@ def _grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dic
         own_log = str(logdir / f"{workdir.name}.log") if logdir else None
         report = _run_worker(job, workdir, hard, own_log)
         report["wall"] = round(time.monotonic() - t0, 1)
-        rows = []
-        notes = report.get("notes") or []
-        extra = []
-        if report.get("truncated"):
-            extra.append("output was truncated (over the limit)")
-        extra += [str(n)[:150] for n in notes[:2]]
-        for k, ex in enumerate(exs):
-            try:
-                res = judge_exercise(ex, k, report, workdir, nonce, expected)
-            except Exception as exc:  # never let one odd answer stop the batch
-                res = Result(ex, "error", message=f"could not judge ({type(exc).__name__}: {exc})")
-            fb = res.feedback()
-            if res.status != "passed" and extra:
-                fb = (fb + "; notebook: " + "; ".join(extra))[:600]
-            row = Row(sub, ex.id, float(res.score), float(ex.points), res.status, fb)
-            row.detail = {**detail_of(res), "fatal": bool(report.get("fatal_timeout")
-                                                          or "fatal" in report)}
-            rows.append(row)
+        # the feedback column in the submission's language, as its own check cell shows it
+        with i18n.using(i18n.notebook_language(sub) or i18n.language()):
+            rows = _rows_of(sub, exs, report, workdir, nonce, expected)
         if logdir:
             log_submission(opts, sub, report, rows, own_log, cached)
         return rows
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _rows_of(sub: str, exs: list[Exercise], report: dict, workdir: Path, nonce: str,
+             expected: dict) -> list[Row]:
+    """Judge each exercise of one run submission; its row's feedback in the current language."""
+    notes = report.get("notes") or []
+    extra = []
+    if report.get("truncated"):
+        extra.append(i18n.tr("output was truncated (over the limit)"))
+    extra += [str(n)[:150] for n in notes[:2]]
+    rows = []
+    for k, ex in enumerate(exs):
+        try:
+            res = judge_exercise(ex, k, report, workdir, nonce, expected)
+        except Exception as exc:  # never let one odd answer stop the batch
+            res = Result(ex, "error", message=f"could not judge ({type(exc).__name__}: {exc})")
+        fb = res.feedback()
+        if res.status != "passed" and extra:
+            fb = (fb + "; notebook: " + "; ".join(extra))[:600]
+        row = Row(sub, ex.id, float(res.score), float(ex.points), res.status, fb)
+        row.detail = {**detail_of(res), "fatal": bool(report.get("fatal_timeout")
+                                                      or "fatal" in report)}
+        rows.append(row)
+    return rows
 
 
 # --------------------------------------------------------------------------- public API
@@ -294,8 +304,10 @@ def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | Non
             "harvest_source": (_HERE / "harvest.py").read_text(encoding="utf-8"), "log": log}
     store = None
     if cache is not None:
+        # the language too: a notebook that declares none gets its feedback in this one
         store = ResultCache(cache, {"timeout": timeout, "total_timeout": total_timeout,
-                                    "memory_mb": memory_mb, "output_limit": output_limit})
+                                    "memory_mb": memory_mb, "output_limit": output_limit,
+                                    "language": i18n.language()})
     n_jobs = max(1, int(jobs or min(len(subs), os.cpu_count() or 1, 4)))
     kroot = Path(tempfile.mkdtemp(prefix="dlcourse-kspec-"))
     if log:

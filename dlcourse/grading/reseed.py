@@ -25,6 +25,24 @@ How the inputs are drawn (:func:`reseed`):
 
 A redrawn case keeps its label with ``[inputs drawn, seed N]`` added, so feedback never claims
 the fixed inputs.
+
+Hints on drawn cases. A hint recognises a mistake from the case the answer fails: its inputs
+(``case.args``), the expected and the received value, never its label, so it works on drawn
+cases as on fixed ones (``01.fit_threshold``'s hints read the case's own ``x`` and ``y``).
+Some hints still cannot be counted on, listed in :data:`EDGE_HINTS`, because a fixed case was
+chosen to show one mistake and a draw reaches that edge only by chance:
+
+* extreme values: ``|x|`` near 1000 where a naive ``exp`` overflows (sigmoid, softmax, the
+  softmax cross-entropy's gradient), a probability of exactly 0 where ``log`` gives ``-inf``;
+* ties and equalities: two best arms, a bound exactly equal to its threshold, a loss curve with
+  equal values around the patience;
+* a coincidence of drawn values: ``random_arm`` drawn as the best arm (exploring and exploiting
+  then agree), a weight matrix whose shape or values hide a missing transpose.
+
+On such a draw the mistake, and so its hint, may not show, and the wrong answer can even pass
+every drawn case. ``tests/test_reseed.py`` checks that no other hint a wrong answer of the
+proofs shows on the fixed cases is lost on drawn ones. To catch edge mistakes as well as
+memorised outputs, grade a class both ways (once without ``--seed``, once with it).
 """
 from __future__ import annotations
 
@@ -37,7 +55,7 @@ import numpy as np
 
 from .spec import Case, Exercise
 
-__all__ = ["reseed", "redraw", "GENERATORS", "rng_for"]
+__all__ = ["reseed", "redraw", "GENERATORS", "EDGE_HINTS", "rng_for"]
 
 
 def rng_for(seed: int, ex_id: str) -> np.random.Generator:
@@ -176,6 +194,25 @@ GENERATORS: dict[str, Callable] = {
     "10.conv_params": _per_case(_all_whole),
     "10.dense_params": _per_case(_all_whole),
     "11.rnn_output_shape": _per_case(_all_whole),
+}
+
+
+#: Hints that drawn cases cannot be counted on to show (see the module docstring): exercise id
+#: -> substrings of those hints' texts.
+EDGE_HINTS: dict[str, tuple[str, ...]] = {
+    # extreme values
+    "03.sigmoid": ("NaN appeared", "Right values, but NumPy warned"),
+    "03.softmax": ("NaN appeared",),
+    "04.cross_entropy": ("log(0) happened", "A small epsilon"),
+    "04.binary_cross_entropy": ("NaN or inf",),
+    "06.softmax_cross_entropy_backward": ("exp(1000) overflows",),
+    # ties and equalities
+    "07.min_depth_below": ("the bound EQUALS the threshold",),
+    "09.early_stopping_epoch": ("strict <", "BEFORE stopping", "off by one"),
+    # ties, and random_arm drawn as the best arm
+    "01.epsilon_greedy": ("first best arm", "explore: return random_arm"),
+    # drawn weights that hide the missing transpose
+    "03.mlp_forward": ("needs the transpose",),
 }
 
 

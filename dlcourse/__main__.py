@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     if command == "grade":
-        from .grading.batch import main as grade_main
+        from .grading.cli import main as grade_main
 
         return grade_main(rest)
     if command == "merge":

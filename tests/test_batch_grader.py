@@ -14,7 +14,8 @@ import pytest
 
 from conftest import ROOT, load_solutions, write_notebook
 from dlcourse.grading import exercises
-from dlcourse.grading.batch import COLUMNS, chapter_of, grade, main
+from dlcourse.grading.batch import COLUMNS, chapter_of, grade
+from dlcourse.grading.cli import main
 
 pytestmark = pytest.mark.slow
 

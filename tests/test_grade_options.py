@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 from conftest import load_solutions, write_notebook
-from dlcourse.grading import batch, get
-from dlcourse.grading.batch import grade, main
+from dlcourse.grading import get, submission
+from dlcourse.grading.batch import grade
+from dlcourse.grading.cli import main, parser
 from dlcourse.grading.feedback import page_name, write_page
 from dlcourse.grading.judge import expected_values
 from dlcourse.grading.merge import read_manifest
@@ -36,6 +37,25 @@ def _wrong(ex_id, i=0):
 def _read(path):
     with open(path, newline="", encoding="utf-8") as fh:
         return list(csv.reader(fh))
+
+
+# --------------------------------------------------------------------------- the command
+@pytest.mark.parametrize("command", [["-m", "dlcourse.grading"], ["-m", "dlcourse", "grade"]])
+def test_both_commands_list_every_option_with_its_help(command):
+    """``python -m dlcourse.grading`` and ``dlcourse grade`` (cli.py) show every option."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, *command, "--help"], capture_output=True, text=True,
+                          timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    text = " ".join(proc.stdout.split())
+    for action in parser()._actions:
+        for flag in action.option_strings:
+            assert flag in text, f"{' '.join(command)} --help does not list {flag}"
+        if action.help and action.help != "==SUPPRESS==":
+            assert " ".join(action.help.split()[:4]) in text, f"no help for {action.dest}"
+    assert len(parser()._actions) >= 16
 
 
 # --------------------------------------------------------------------------- students
@@ -239,7 +259,7 @@ class Interrupted(BaseException):
 
 def _counting(monkeypatch, fail_on=None):
     calls = []
-    real = batch._run_worker
+    real = submission._run_worker
     armed = [fail_on]
 
     def run(job, workdir, hard, log):
@@ -250,7 +270,7 @@ def _counting(monkeypatch, fail_on=None):
             raise Interrupted
         return real(job, workdir, hard, log)
 
-    monkeypatch.setattr(batch, "_run_worker", run)
+    monkeypatch.setattr(submission, "_run_worker", run)
     return calls
 
 

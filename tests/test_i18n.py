@@ -238,7 +238,7 @@ def test_feedback_page_follows_the_submissions_language(clean_env, tmp_path):
 
 def test_gradebook_feedback_in_korean(clean_env):
     """The CSV's feedback line (Result.feedback) in the language the grader sets for a
-    submission (batch.py: ``with i18n.using(notebook_language(path) or language())``)."""
+    submission (submission.py: ``with i18n.using(notebook_language(path) or language())``)."""
     res = grade_in_process(exercises("03")[0], _wrong_sigmoid)
     english = res.feedback()
     with i18n.using("ko"):

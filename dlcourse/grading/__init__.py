@@ -2,8 +2,8 @@
 
 * :func:`check` (in ``checker.py``) runs one exercise's cases in the learner's kernel and
   shows the result at once.
-* ``dlcourse grade`` / ``python -m dlcourse.grading`` (``batch.py``) grades whole notebooks,
-  with the verdict made in the grader's own process.
+* ``dlcourse grade`` / ``python -m dlcourse.grading`` (``cli.py``, ``batch.py``,
+  ``submission.py``) grades whole notebooks, with the verdict made in the grader's own process.
 * Each chapter's exercises are defined once, in ``chNN.py`` (see ``spec.py``), notebook
   statement, stub and proof included (``tools/exercise.py`` writes the notebook's cells).
 """

@@ -12,7 +12,7 @@ def main(argv: list[str] | None = None) -> int:
         return progress_main(argv[1:])
     if argv and argv[0] == "grade":
         argv = argv[1:]
-    from .batch import main as grade_main
+    from .cli import main as grade_main
 
     return grade_main(argv)
 

@@ -1,8 +1,8 @@
 """Execute one submission in a fresh, capped kernel and harvest its answers (batch grader worker).
 
-Run as a script by :mod:`dlcourse.grading.batch`, one process per submission, each the leader of
-its own process group: ``python _worker.py JOB.json RESULT_FD``. It imports no part of
-``dlcourse`` (only nbclient/nbformat), executes the learner's code cells with a per-cell
+Run as a script by :mod:`dlcourse.grading.submission`, one process per submission, each the
+leader of its own process group: ``python _worker.py JOB.json RESULT_FD``. It imports no part
+of ``dlcourse`` (only nbclient/nbformat), executes the learner's code cells with a per-cell
 timeout and a limit for the whole notebook, then one harvest cell per exercise, and reports
 what happened through a pipe the kernel cannot see. It makes no verdict.
 
@@ -202,7 +202,7 @@ def _first_error(cell, idx: int, exercise: str | None) -> list[dict]:
 
 async def _run(job: dict) -> dict:
     """Run the submission's cells, then its harvest cells, in up to ``MAX_KERNELS`` kernels;
-    what happened, as the report ``batch.py`` reads.
+    what happened, as the report ``submission.py`` reads.
 
     (Over 60 lines on purpose: one loop over kernels and cells whose recovery paths, a cell out
     of time, an interrupt ignored, a kernel dead, share the run's deadlines, skips and report;

@@ -7,8 +7,9 @@ One entry per submission and exercise, a small JSON file named by the SHA-256 of
   its spec module (``dlcourse/grading/chNN.py``) and of its reference's and judge's modules,
   its cases' inputs and the expected values (so ``--seed`` is part of it),
 * the grader's own code that makes verdicts (``harvest.py``, ``judge.py``, ``_worker.py``,
-  ``reseed.py``) and the limits of the run (``--timeout``, ``--total-timeout``,
-  ``--memory-mb``, ``--output-limit``).
+  ``reseed.py``, ``gradebook.py``, ``submission.py``) and the limits and language of the run
+  (``--timeout``, ``--total-timeout``, ``--memory-mb``, ``--output-limit``, the language a
+  notebook that declares none is graded in).
 
 Change any of these and the entry is simply not found: the submission is graded again. Each
 submission's entries are written as soon as it is graded, so a run that was interrupted
@@ -39,7 +40,8 @@ from .spec import Exercise
 __all__ = ["default_folder", "ResultCache", "exercise_digest", "file_digest"]
 
 _HERE = Path(__file__).resolve().parent
-_GRADER_FILES = ("harvest.py", "judge.py", "_worker.py", "reseed.py", "gradebook.py")
+_GRADER_FILES = ("harvest.py", "judge.py", "_worker.py", "reseed.py", "gradebook.py",
+                 "submission.py")
 
 
 def default_folder() -> Path:

@@ -1,9 +1,10 @@
 r"""The batch grader's verdicts and records: judging one submission's harvested answers, the
 CSV gradebook, the printed summary and the ``--log`` file.
 
-Split out of ``batch.py`` (which runs the submissions): everything here runs in the grader's
-own process, after a submission's worker has finished, on files and a report that the worker
-and the learner's kernel wrote, so everything it reads is treated as untrusted. The verdict on
+Split out of ``batch.py`` and ``submission.py`` (which run the submissions): everything here
+runs in the grader's own process, after a submission's worker has finished, on files and a
+report that the worker and the learner's kernel wrote, so everything it reads is treated as
+untrusted. The verdict on
 each answer is :func:`~dlcourse.grading.judge.judge_payload`, the same code ``check()`` uses.
 """
 from __future__ import annotations
@@ -139,7 +140,8 @@ def _what_happened(opts: dict, report: dict) -> list[str]:
         lines.append("  the worker ran past its wall-clock backstop and was stopped")
     if "fatal" in report:
         lines.append(f"  could not be run: {str(report['fatal'])[:300]}")
-    lines.append(f"  time: {report.get('wall', 0):g} s wall, {report.get('kernel_cpu', 0):g} s kernel CPU, "
+    lines.append(f"  time: {report.get('wall', 0):g} s wall, "
+                 f"{report.get('kernel_cpu', 0):g} s kernel CPU, "
                  f"{report.get('kernel_starts', 0)} kernel start(s)")
     for n in report.get("notes") or []:
         lines.append(f"  {str(n)[:300]}")

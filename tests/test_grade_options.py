@@ -252,6 +252,22 @@ def test_gradebook_feedback_follows_the_submissions_language(tmp_path, monkeypat
     assert "검사" in (tmp_path / "g.csv").read_text(encoding="utf-8")
 
 
+def test_the_run_language_is_part_of_the_cache_key(tmp_path, monkeypatch):
+    """A notebook that declares no language gets its feedback in the grader's language; a
+    regrade in another language must not be served the first language's cached text."""
+    from dlcourse import i18n
+
+    sub = write_notebook(tmp_path / "01_x.ipynb",
+                         [IMPORTS, (_wrong("01.kmeans_step"), "01.kmeans_step")])
+    monkeypatch.setenv("DLCOURSE_LANGUAGE", "en")
+    kw = {"only": ["01.kmeans_step"], "cache": tmp_path / "cache", "jobs": 1, "timeout": 20}
+    english = grade([sub], None, **kw)[0].feedback
+    with i18n.using("ko"):  # as a teacher's script may choose it, around the call
+        korean = grade([sub], None, **kw)[0].feedback
+    assert "cases passed" in english and not HANGUL.search(english), english
+    assert "검사" in korean, f"expected Korean feedback, not the cached English; got {korean!r}"
+
+
 # --------------------------------------------------------------------------- the cache
 class Interrupted(BaseException):
     """Stands for Ctrl-C or a lost node (pytest itself reacts to a real KeyboardInterrupt)."""

@@ -243,15 +243,18 @@ def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | Non
     global LAST_BATCH_ID
     LAST_BATCH_ID = secrets.token_hex(8)
     confinement = sandbox.describe()  # what this machine's Linux can enforce, said once
+    # the language of the feedback of a notebook that declares none (read here: the pool's
+    # threads do not see an i18n.using() block around this call)
+    language = i18n.language()
     opts = {"deny": _denied(everyone, out, cache, feedback), "batch_id": LAST_BATCH_ID,
             "timeout": timeout, "total_timeout": total_timeout, "output_limit": output_limit,
-            "harvest_source": (_HERE / "harvest.py").read_text(encoding="utf-8"), "log": log}
+            "harvest_source": (_HERE / "harvest.py").read_text(encoding="utf-8"), "log": log,
+            "language": language}
     store = None
     if cache is not None:
-        # the language too: a notebook that declares none gets its feedback in this one
         store = ResultCache(cache, {"timeout": timeout, "total_timeout": total_timeout,
                                     "memory_mb": memory_mb, "output_limit": output_limit,
-                                    "language": i18n.language()})
+                                    "language": language})
     kroot = Path(tempfile.mkdtemp(prefix="dlcourse-kspec-"))
     if log:
         with open(log, "a", encoding="utf-8") as fh:

@@ -174,7 +174,7 @@ def grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dict
         report = _run_worker(_job(workdir, exs, nonce, kroot, opts), workdir, hard, own_log)
         report["wall"] = round(time.monotonic() - t0, 1)
         # the feedback column in the submission's language, as its own check cell shows it
-        with i18n.using(i18n.notebook_language(sub) or i18n.language()):
+        with i18n.using(i18n.notebook_language(sub) or opts.get("language") or i18n.language()):
             rows = _rows_of(sub, exs, report, workdir, nonce, expected)
         if logdir:
             log_submission(opts, sub, report, rows, own_log, cached)

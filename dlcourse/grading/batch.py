@@ -79,6 +79,7 @@ def chapter_of(path: str | os.PathLike) -> str | None:
     return m.group(1).zfill(2) if m else None
 
 
+# --------------------------------------------------------------------------- the steps
 def _check_out(subs: Sequence[str], out: str | os.PathLike | None) -> None:
     if out is None:
         return
@@ -91,28 +92,6 @@ def _check_out(subs: Sequence[str], out: str | os.PathLike | None) -> None:
         raise UsageError(f"--out {out} looks like a notebook; the gradebook is a .csv file")
 
 
-def _page_rows(sub: str, regraded: Sequence[Row], table: Sequence[Sequence[str]]) -> list[Row]:
-    """A feedback page's rows after ``--exercise``: every row of ``sub`` in the merged gradebook
-    ``table``, the regraded ones as graded now (with their cases), the others as kept."""
-    fresh = {r.exercise: r for r in regraded}
-    rows = []
-    for t in table:
-        if t[0] != sub:
-            continue
-        row = dict(zip(COLUMNS, t))
-        if row["exercise"] in fresh:
-            rows.append(fresh.pop(row["exercise"]))
-            continue
-        try:
-            score, best = float(row["score"]), float(row["max_score"])
-        except ValueError:  # a hand-edited cell: shown as it stands, counted as 0
-            score, best = 0.0, 0.0
-        rows.append(Row(sub, row["exercise"], score, best, row["status"], row["feedback"],
-                        student=row["student"]))
-    return rows + list(fresh.values())
-
-
-# --------------------------------------------------------------------------- the steps
 def _check_request(submissions: Sequence[str | os.PathLike], out, timeout: float,
                    total_timeout: float, memory_mb: int, shard) -> list[str]:
     """Every submission, sorted and once each; a UsageError for anything that cannot run."""
@@ -200,6 +179,27 @@ def _write_gradebook(out, rows: list[Row], only, everyone: list[str], shard, see
         man = manifest(everyone, *shard, only, seed)
         manifest_path(out).write_text(json.dumps(man, indent=1) + "\n", encoding="utf-8")
     return table
+
+
+def _page_rows(sub: str, regraded: Sequence[Row], table: Sequence[Sequence[str]]) -> list[Row]:
+    """A feedback page's rows after ``--exercise``: every row of ``sub`` in the merged gradebook
+    ``table``, the regraded ones as graded now (with their cases), the others as kept."""
+    fresh = {r.exercise: r for r in regraded}
+    rows = []
+    for t in table:
+        if t[0] != sub:
+            continue
+        row = dict(zip(COLUMNS, t))
+        if row["exercise"] in fresh:
+            rows.append(fresh.pop(row["exercise"]))
+            continue
+        try:
+            score, best = float(row["score"]), float(row["max_score"])
+        except ValueError:  # a hand-edited cell: shown as it stands, counted as 0
+            score, best = 0.0, 0.0
+        rows.append(Row(sub, row["exercise"], score, best, row["status"], row["feedback"],
+                        student=row["student"]))
+    return rows + list(fresh.values())
 
 
 def _write_pages(folder, plan: list, results: list[list[Row]], table) -> None:

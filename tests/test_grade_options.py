@@ -366,6 +366,8 @@ def test_seed_fails_a_memorising_answer_and_passes_a_right_one(tmp_path):
     fixed, drawn = kmeans(None), kmeans(9)
     assert fixed["01_mem.ipynb"].status == "passed"  # the fixed cases cannot tell
     assert drawn["01_mem.ipynb"].score < drawn["01_mem.ipynb"].max_score
+    # it still passes the fixed cases, judged with the drawn ones: partial credit (teacher guide)
+    assert drawn["01_mem.ipynb"].status == "partial", drawn["01_mem.ipynb"].status
     assert drawn["01_ok.ipynb"].status == "passed"
     assert "seed 9" in drawn["01_mem.ipynb"].feedback
 

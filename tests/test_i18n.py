@@ -255,3 +255,34 @@ def test_progress_speaks_korean(clean_env, tmp_path, capsys):
     out = capsys.readouterr().out
     assert out.startswith("강좌 진도: 문제 ") and "01장: 0/" in out and "아직 확인하지 않음" in out, out
     assert "Course progress" not in out and "not checked yet" not in out, out
+
+
+def test_batch_texts_of_a_submission_in_korean(clean_env, monkeypatch, tmp_path):
+    """What the batch grader itself adds to a submission's rows is in the submission's language
+    too: a judge that could not judge, a truncated output (submission.py), and the flag of a
+    chapter that the file name and the metadata disagree on (roster.py, batch.py)."""
+    from dlcourse.grading import batch, submission
+    from dlcourse.grading.roster import identify
+
+    def broken(*args):
+        raise KeyError("x")
+
+    monkeypatch.setattr(submission, "judge_exercise", broken)
+    ex = exercises("03")[0]
+    with i18n.using("ko"):
+        rows = submission._rows_of("03_kim.ipynb", [ex], {"truncated": True}, tmp_path, "n", {})
+    fb = rows[0].feedback
+    for english in ("could not judge", "notebook:", "output was truncated"):
+        assert english not in fb, f"{english!r} left in English in {fb!r}"
+    assert fb.count("KeyError: 'x'") == 1 and HANGUL.search(fb), fb
+    sub = tmp_path / "04_kim.ipynb"
+    sub.write_text(json.dumps({"cells": [], "metadata": {
+        "dlcourse": {"chapter": "03", "language": "ko"}}}), encoding="utf-8")
+    who = identify(str(sub))
+    assert who.note.startswith("the file name says chapter 04"), who.note
+    rows = [batch.Row(str(sub), ex.id, 0.0, 1.0, "failed", "검사 4개 중 2개 통과")]
+    batch._flag(rows, str(sub), who, {"language": "en"})
+    assert rows[0].feedback.startswith("검사 4개 중 2개 통과; "), rows[0].feedback
+    for english in ("note:", "file name", "graded as"):
+        assert english not in rows[0].feedback, f"{english!r} in {rows[0].feedback!r}"
+    assert "04" in rows[0].feedback and "03" in rows[0].feedback, rows[0].feedback

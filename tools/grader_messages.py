@@ -43,7 +43,7 @@ LANGUAGE = "ko"
 PO = LOCALE_DIR / LANGUAGE / "LC_MESSAGES" / f"{DOMAIN}.po"
 MO = PO.with_suffix(".mo")
 SOURCES = ("spec.py", "judge.py", "harvest.py", "checker.py", "gradebook.py", "progress.py",
-           "feedback.py", "ch[0-9][0-9].py")
+           "feedback.py", "submission.py", "roster.py", "batch.py", "ch[0-9][0-9].py")
 _ERRORS = {"EncodeError", "PlainDataError"}
 _FIELD = re.compile(r"\{([^{}]+)\}")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")

@@ -150,9 +150,19 @@ def _grade_submission(run: _Run, s: str, who: Identity, exs: list) -> list[Row]:
     rows = [by_id[ex.id] for ex in exs] if exs else fresh
     for r in rows:
         r.student = who.student
-        if who.note:
-            r.feedback = f"{r.feedback}; note: {who.note}" if r.feedback else who.note
+    _flag(rows, s, who, opts)
     return rows
+
+
+def _flag(rows: list[Row], s: str, who: Identity, opts: dict) -> None:
+    """``who.note`` (the file name and the metadata disagree on the chapter) added to each
+    row's feedback, in the submission's language as the rest of it (submission.py)."""
+    if not who.note:
+        return
+    with i18n.using(i18n.notebook_language(s) or opts.get("language") or i18n.language()):
+        note = i18n.tr(f"note: {who.note}")
+    for r in rows:
+        r.feedback = f"{r.feedback}; {note}" if r.feedback else note
 
 
 def _grade_all(plan: list, run: _Run, jobs: int, memory_mb: int) -> list[list[Row]]:

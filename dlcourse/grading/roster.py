@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from ..i18n import _
 from . import chapters, exercises
 from .judge import expected_values
 from .reseed import reseed
@@ -65,8 +66,8 @@ def identify(path: str, pattern: str | re.Pattern = DEFAULT_STUDENT_PATTERN) -> 
     ch_name = _name_chapter(path)
     note = ""
     if ch_meta and ch_name and ch_meta != ch_name:
-        note = (f"the file name says chapter {ch_name} but the notebook's metadata says "
-                f"chapter {ch_meta}: graded as chapter {ch_meta}")
+        note = _(f"the file name says chapter {ch_name} but the notebook's metadata says "
+                 f"chapter {ch_meta}: graded as chapter {ch_meta}")
     who = meta.get("student")
     if not (isinstance(who, str) and who.strip()):
         rx = re.compile(pattern) if isinstance(pattern, str) else pattern

@@ -199,7 +199,8 @@ def _rows_of(sub: str, exs: list[Exercise], report: dict, workdir: Path, nonce: 
             res = Result(ex, "error", message=f"could not judge ({type(exc).__name__}: {exc})")
         fb = res.feedback()
         if res.status != "passed" and extra:
-            fb = (fb + "; notebook: " + "; ".join(extra))[:600]
+            notes = "; ".join(extra)
+            fb = (fb + "; " + i18n.tr(f"notebook: {notes}"))[:600]
         row = Row(sub, ex.id, float(res.score), float(ex.points), res.status, fb)
         row.detail = {**detail_of(res), "fatal": bool(report.get("fatal_timeout")
                                                       or "fatal" in report)}

@@ -82,9 +82,13 @@ def test_the_extraction_finds_judge_messages_and_marked_texts(tmp_path):
         "        return False, f'expected {exp!r}; got nothing'\n"
         "    return True, ''\n"
         "x = tr(f'{n} of {m} shown')\n"
+        "ok, msg = False, f'could not judge ({exc})'\n"
+        "a, b = 1, 'not a message either'\n"
         "y = 'not a message'\n", encoding="utf-8")
     found = messages_tool.source_messages(src)
     assert ("expected {exp}; got nothing", True) in found
+    assert ("could not judge ({exc})", True) in found
+    assert all(text != "not a message either" for text, _ in found)
     assert ("{n} of {m} shown", True) in found
     assert all(text != "not a message" for text, _ in found)
 

@@ -8,10 +8,11 @@ enumerated here, from two places:
 * the source of the grading code (``dlcourse/grading/*.py``, read with :mod:`ast`, never run):
   texts marked ``_(...)`` or ``tr(...)``; the message of a judge's ``return ok, "..."``; the
   message of ``Verdict(ok, label, "...")`` and ``Result(..., message="...")``; ``{"error":
-  "..."}`` outcomes; ``EncodeError("...")``/``PlainDataError("...")``; ``msg = "..."``. An
-  f-string becomes a *template* (msgctxt ``template``) whose fields are their expressions:
-  ``f"expected shape {e.shape}; got shape {r.shape}"`` -> ``expected shape {e.shape}; got shape
-  {r.shape}``; the translation keeps every ``{field}`` (see ``dlcourse/i18n.py``).
+  "..."}`` outcomes; ``EncodeError("...")``/``PlainDataError("...")``; ``msg = "..."`` and
+  ``ok, msg = False, "..."``. An f-string becomes a *template* (msgctxt ``template``) whose
+  fields are their expressions: ``f"expected shape {e.shape}; got shape {r.shape}"`` ->
+  ``expected shape {e.shape}; got shape {r.shape}``; the translation keeps every ``{field}``
+  (see ``dlcourse/i18n.py``).
 
 Usage::
 
@@ -107,6 +108,11 @@ def source_messages(path: Path) -> list[tuple[str, bool]]:
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 \
                 and _name(node.targets[0]) in ("msg", "message", "where"):
             found += _text(node.value)
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Tuple) and isinstance(node.value, ast.Tuple) \
+                and len(node.targets[0].elts) == len(node.value.elts):  # ok, msg = False, "..."
+            found += [m for t, v in zip(node.targets[0].elts, node.value.elts)
+                      if _name(t) in ("msg", "message") for m in _text(v)]
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             found += _extended(node)
     return found

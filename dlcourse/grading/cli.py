@@ -48,7 +48,8 @@ def parser() -> argparse.ArgumentParser:
                         "~/.cache/dlcourse/grades)")
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     p.add_argument("--seed", type=int, default=None,
-                   help="draw every function exercise's inputs from this seed")
+                   help="also judge every function exercise on cases drawn from this seed "
+                        "(with its fixed cases)")
     p.add_argument("--shard", default=None, metavar="I/N",
                    help="grade only share I of N (1-based); writes OUT.manifest.json for "
                         "'dlcourse merge'")

@@ -7,6 +7,11 @@ Korean edition), this post-transform replaces both with their translations from
 ``tools/figure_messages.py``). It runs after myst-nb has chosen each output's image, which is
 when the alt text is set; Sphinx's own translation pass runs earlier and never sees it.
 
+It also translates display math (``$$ ... $$`` blocks whose ``\text{...}`` words a translator
+put into Korean). Sphinx's own pass would re-parse such a translation as reST (``"::"`` and an
+indented block), which MyST reads as a paragraph "::": the block vanished from the Korean page.
+:class:`TranslateMathBlocks` runs just before Sphinx's pass and swaps the text in directly.
+
 A caption is found by its figure's name (``mystnb.figure.name``), an alt text by its English
 text. The translated caption keeps its ``$math$`` and ```code``` spans; an untranslated text
 stays English.
@@ -19,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 
 _SPANS = re.compile(r"\$([^$]+)\$|`([^`]+)`")
@@ -93,6 +99,34 @@ class TranslateFigures(SphinxPostTransform):
                 image["alt"] = strings[alt]
 
 
+class TranslateMathBlocks(SphinxTransform):
+    """Translated display math put in as text, before Sphinx's Locale transform (priority 20),
+    which would parse it as reST and lose it. The message is the block's source, as Sphinx's
+    gettext builder extracts it."""
+
+    default_priority = 19
+
+    def apply(self, **kwargs: Any) -> None:
+        language = self.config.language
+        if not language or language == "en" or not self.config.locale_dirs:
+            return
+        from sphinx.locale import init as init_locale
+        from sphinx.util.i18n import docname_to_domain
+
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        dirs = [str(Path(self.env.srcdir) / d) for d in self.config.locale_dirs]
+        catalog, found = init_locale(dirs, language, domain)
+        if not found:
+            return
+        for node in self.document.findall(nodes.math_block):
+            msg = node.rawsource or node.astext()
+            text = catalog.gettext(msg)
+            if text and text != msg:
+                node.rawsource = text
+                node.children = [nodes.Text(text)]
+
+
 def setup(app: Any) -> dict[str, Any]:
+    app.add_transform(TranslateMathBlocks)
     app.add_post_transform(TranslateFigures)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -185,6 +185,36 @@ def test_every_page_has_a_korean_page_in_korean(site):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("site")
+def test_translated_display_math_is_on_the_korean_page(site):
+    """A display equation whose \\text{...} words were translated reaches its Korean page as
+    math. (Sphinx re-parses a translated block as reST, "::" and an indented block, which MyST
+    reads as the paragraph "::": the equation vanished; book_ext/figure_i18n.py fixes that.)"""
+    from babel.messages.pofile import read_po
+
+    lost, checked = [], 0
+    for po in sorted(CATALOGS.rglob("*.po")):
+        page = po.relative_to(CATALOGS).with_suffix("").as_posix()
+        html_path = site / "ko" / f"{page}.html"
+        if not html_path.is_file():
+            continue
+        html = html_path.read_text(encoding="utf-8")
+        if "<p>::</p>" in html:
+            lost.append(f"{page}: a paragraph '::' where an equation should be")
+        with po.open("rb") as fh:
+            for m in read_po(fh):
+                if m.id and m.string and m.string != m.id and "\\text{" in m.string \
+                        and m.id.startswith("\n") and "$" not in m.id:
+                    checked += 1
+                    words = re.findall(r"\\text\{([^{}]*[\uac00-\ud7a3][^{}]*)\}", m.string)
+                    missing = [w for w in words if w not in html]
+                    if missing:
+                        lost.append(f"{page}: equation with {missing} not on the page")
+    assert checked, "no translated display math found: the test checks nothing"
+    assert not lost, _listing(lost)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("site")
 def test_every_glossary_term_is_on_the_korean_page_of_its_chapter(site):
     missing = []
     for fragment in sorted((ROOT / "glossary").glob("ch*.yml")):

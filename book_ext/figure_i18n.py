@@ -7,7 +7,13 @@ Korean edition), this post-transform replaces both with their translations from
 ``tools/figure_messages.py``). It runs after myst-nb has chosen each output's image, which is
 when the alt text is set; Sphinx's own translation pass runs earlier and never sees it.
 
-It also translates display math (``$$ ... $$`` blocks whose ``\text{...}`` words a translator
+It also translates the grader's outputs: each ``check()`` and ``score_table()`` output on an
+exercise page was made once, in English, when the notebook ran (the two editions share one
+execution). On a Korean page, each text of that HTML (title, status, points, message, table
+headings) is put through :func:`dlcourse.i18n.translate`, the same catalog ``check()`` uses in a
+Korean notebook, so the page shows what a Korean learner's own check cell would show.
+
+And it translates display math (``$$ ... $$`` blocks whose ``\text{...}`` words a translator
 put into Korean). Sphinx's own pass would re-parse such a translation as reST (``"::"`` and an
 indented block), which MyST reads as a paragraph "::": the block vanished from the Korean page.
 :class:`TranslateMathBlocks` runs just before Sphinx's pass and swaps the text in directly.
@@ -83,6 +89,10 @@ class TranslateFigures(SphinxPostTransform):
         language = self.app.config.language
         if not language or language == "en":
             return
+        for raw in self.document.findall(nodes.raw):
+            text = raw.astext()
+            if "html" in raw.get("format", "") and any(c in text for c in _GRADER_HTML):
+                raw.children = [nodes.Text(translate_grader_html(text, language))]
         strings, captions = _load(self.app)
         if not strings:
             return
@@ -97,6 +107,41 @@ class TranslateFigures(SphinxPostTransform):
             alt = image.get("alt")
             if alt in strings:
                 image["alt"] = strings[alt]
+
+
+_GRADER_HTML = ('class="dlcourse-check"', 'class="dlcourse-scores"')
+_TEXT = re.compile(r">([^<>]+)<")
+_SEPARATORS = re.compile(r"(\s*(?:\u00b7|\u2014|,|:)(?:\s+|$))")
+
+
+def _translate_piece(text: str, language: str) -> str:
+    """One text of the grader's HTML; else its parts between separators (· — , :)."""
+    from dlcourse.i18n import translate
+
+    core = text.strip()
+    if not core:
+        return text
+    done = translate(core, language)
+    if done == core:
+        parts = _SEPARATORS.split(core)
+        done = "".join(p if i % 2 else translate(p, language) for i, p in enumerate(parts))
+    start = text[: len(text) - len(text.lstrip())]
+    end = text[len(text.rstrip()):]
+    return start + done + end
+
+
+def translate_grader_html(markup: str, language: str) -> str:
+    """The grader's output HTML with every text translated (tags and attributes unchanged)."""
+    import html as html_lib
+
+    if not language or language == "en":
+        return markup
+
+    def one(m: re.Match) -> str:
+        text = html_lib.unescape(m.group(1))
+        return ">" + html_lib.escape(_translate_piece(text, language), quote=False) + "<"
+
+    return _TEXT.sub(one, markup)
 
 
 class TranslateMathBlocks(SphinxTransform):

@@ -38,3 +38,20 @@ def test_a_translated_caption_keeps_its_math_and_code():
     kinds = [type(p).__name__ for p in parts]
     assert kinds == ["Text", "math", "Text", "literal", "Text"]
     assert parts[1].astext() == "y = x^2" and parts[3].astext() == "np.square"
+
+
+def test_the_graders_output_is_translated_for_a_korean_page():
+    """check()'s and score_table()'s HTML, made in English when the notebook ran, in Korean:
+    what a Korean learner's own check cell shows (tags and attributes unchanged)."""
+    from dlcourse.grading import checker, get
+    from dlcourse.grading.judge import Result
+
+    ex = get("02.and_gate")
+    res = Result(ex, "not_attempted", message="not attempted yet: `and_gate` still raises "
+                                              "NotImplementedError")
+    english = checker._html(res)
+    korean = figure_i18n.translate_grader_html(english, "ko")
+    assert "not attempted" not in korean and "points" not in korean, korean
+    assert "아직 풀지 않음" in korean and "퍼셉트론 하나로 만드는 AND" in korean, korean
+    assert korean.count("<") == english.count("<")  # the markup is untouched
+    assert figure_i18n.translate_grader_html(english, "en") == english

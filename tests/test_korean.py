@@ -185,6 +185,21 @@ def test_every_page_has_a_korean_page_in_korean(site):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("site")
+def test_the_check_outputs_on_korean_exercise_pages_are_in_korean(site):
+    """The check() and score_table() outputs stored by the one (English) execution are shown
+    in Korean on the Korean exercise pages (book_ext/figure_i18n.py)."""
+    english = []
+    for page in sorted((site / "ko" / "exercises").glob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        for words in ("not attempted yet", "not checked yet", " points<", "exercises</b>"):
+            if words in html:
+                english.append(f"{page.name}: {words!r}")
+        assert "아직 풀지 않음" in html, f"{page.name}: no Korean check output"
+    assert not english, _listing(english)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("site")
 def test_translated_display_math_is_on_the_korean_page(site):
     """A display equation whose \\text{...} words were translated reaches its Korean page as
     math. (Sphinx re-parses a translated block as reST, "::" and an indented block, which MyST

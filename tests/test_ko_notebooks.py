@@ -177,3 +177,62 @@ def test_korean_notebook_in_jupyter_checks_in_korean(tmp_path, monkeypatch):
                       if c.cell_type == "code" for o in c.get("outputs", []))
     assert "아직 풀지 않음" in shown and "02장 연습 문제" in shown, shown
     assert "not attempted yet" not in shown, shown
+
+
+# --- the committed Korean notebooks (ko/), which the Korean pages' launch buttons open ----------
+def test_the_committed_korean_notebooks_are_up_to_date():
+    found = ko.out_of_step()
+    assert not found, ("the Korean notebooks in ko/ are not what tools/ko_notebooks.py writes "
+                       "now (run it, or tools/build-book.sh, and commit ko/):\n"
+                       + "\n".join(found))
+
+
+def test_the_committed_korean_notebooks_have_the_english_code_and_no_outputs():
+    for rel in ko.notebooks():
+        english = json.loads((ROOT / rel).read_text(encoding="utf-8"))
+        korean = json.loads((ROOT / "ko" / rel).read_text(encoding="utf-8"))
+        code = [c for c in korean["cells"] if c["cell_type"] == "code"]
+        assert code == [c for c in english["cells"] if c["cell_type"] == "code"], rel
+        assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), \
+            f"ko/{rel}: code cells with outputs (expected none, as in the English notebook)"
+        assert korean["metadata"]["dlcourse"]["language"] == "ko", rel
+
+
+def test_out_of_step_sees_a_changed_a_missing_and_an_extra_notebook(tmp_path):
+    ko.write_notebooks(tmp_path)
+    assert ko.out_of_step(tmp_path) == []
+    changed = tmp_path / "chapters" / "02_perceptrons.ipynb"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("퍼셉트론", "perceptron", 1),
+                       encoding="utf-8")
+    (tmp_path / "exercises" / "03_activation_functions.ipynb").unlink()
+    (tmp_path / "chapters" / "99_extra.ipynb").write_text("{}", encoding="utf-8")
+    found = ko.out_of_step(tmp_path)
+    assert [line.split(":")[0] for line in found] == [
+        "chapters/02_perceptrons.ipynb", "exercises/03_activation_functions.ipynb",
+        "chapters/99_extra.ipynb"], found
+    assert ko.main(["--check", "--out", str(tmp_path)]) == 1
+    ko.write_notebooks(tmp_path)
+    assert ko.out_of_step(tmp_path) == [], "write_notebooks did not bring the folder in step"
+    assert ko.main(["--check", "--out", str(tmp_path)]) == 0
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rel", ["chapters/02_perceptrons.ipynb",
+                                 "exercises/02_perceptrons.ipynb"])
+def test_a_committed_korean_notebook_runs_where_binder_opens_it(tmp_path, rel):
+    """Binder and Colab open ko/<dir>/<name>.ipynb from the repository, so the kernel's cwd is
+    ko/<dir>: the notebook runs top to bottom there (no path relative to chapters/ or
+    exercises/). Only ko/ is copied, so a path reaching outside it fails here."""
+    import shutil
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    shutil.copytree(ROOT / "ko", tmp_path / "ko")
+    path = tmp_path / "ko" / rel
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if o.get("output_type") == "error"]
+    assert not errors, errors

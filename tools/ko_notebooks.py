@@ -18,10 +18,19 @@ stays as it is. Directive bodies (``{note}``, ``:::{admonition} Title``, ``{figu
 parsed the same way, recursively; code-like directives are left alone. A block without a
 translation (no entry, an empty or a fuzzy one) stays English and is reported.
 
-Used by the Korean build (h15a's ``tools/build-book.sh``)::
+The Korean notebooks are committed in ``ko/chapters/`` and ``ko/exercises/`` (code identical,
+outputs empty, as the English ones): the Korean pages' Colab and Binder buttons open them from the
+repository. ``tools/build-book.sh`` rewrites them on every build, as it does the Colab cell and the
+exercise cells, and ``tests/test_ko_notebooks.py`` fails when a committed one is not what this tool
+writes now (after the English notebook or its catalog changed)::
 
+    python tools/ko_notebooks.py              # write ko/chapters/*.ipynb, ko/exercises/*.ipynb
+    python tools/ko_notebooks.py --check      # exit 1, naming them, if ko/ is not up to date
     python tools/ko_notebooks.py --out DIR            # DIR/chapters/*.ipynb, DIR/exercises/*.ipynb
     python tools/ko_notebooks.py --out DIR --strict   # exit 1 if any block is untranslated
+
+The Korean build also writes them behind the Korean pages' download button
+(``_build/html/ko/_sources``, ``tools/i18n.py build``).
 
 or from Python::
 
@@ -45,6 +54,7 @@ from typing import Any, Iterator
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIRS = ("chapters", "exercises")
 LANGUAGE = "ko"
+COMMITTED = ROOT / LANGUAGE   # the committed Korean notebooks (the launch buttons open them)
 CATALOGS = ROOT / "locales" / LANGUAGE / "LC_MESSAGES"
 EXTENSIONS = {"colon_fence", "dollarmath", "amsmath", "deflist", "substitution"}  # _config.yml
 
@@ -176,32 +186,72 @@ def notebooks(root: Path = ROOT) -> list[Path]:
     return [p.relative_to(root) for d in NOTEBOOK_DIRS for p in sorted((root / d).glob("*.ipynb"))]
 
 
-def write_notebooks(out_dir: Path, root: Path = ROOT, catalogs: Path | None = None,
-                    language: str = LANGUAGE) -> dict[str, list[str]]:
-    """Write every Korean notebook under ``out_dir`` (same relative paths as the English ones);
-    return, per notebook, the msgids left untranslated. A file is rewritten only if it changes."""
+def korean_texts(root: Path = ROOT, catalogs: Path | None = None, language: str = LANGUAGE
+                 ) -> dict[Path, tuple[str, list[str]]]:
+    """Per English notebook (relative path): the Korean notebook's file text and the msgids
+    it left untranslated."""
     catalogs = catalogs or root / "locales" / language / "LC_MESSAGES"
-    report: dict[str, list[str]] = {}
+    out: dict[Path, tuple[str, list[str]]] = {}
     for rel in notebooks(root):
         nb = json.loads((root / rel).read_text(encoding="utf-8"))
         catalog = load_catalog(catalogs / rel.with_suffix(".po"))
         new, missing = translate_notebook(nb, catalog, language)
+        out[rel] = (json.dumps(new, indent=1, ensure_ascii=False) + "\n", missing)
+    return out
+
+
+def write_notebooks(out_dir: Path, root: Path = ROOT, catalogs: Path | None = None,
+                    language: str = LANGUAGE) -> dict[str, list[str]]:
+    """Write every Korean notebook under ``out_dir`` (same relative paths as the English ones);
+    return, per notebook, the msgids left untranslated. A file is rewritten only if it changes;
+    a notebook in ``out_dir`` whose English one is gone is removed."""
+    report: dict[str, list[str]] = {}
+    texts = korean_texts(root, catalogs, language)
+    for rel, (text, missing) in texts.items():
         report[str(rel)] = missing
         target = Path(out_dir) / rel
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(new, indent=1, ensure_ascii=False) + "\n"
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
+    for old in set(notebooks(Path(out_dir))) - set(texts):
+        (Path(out_dir) / old).unlink()
     return report
+
+
+def out_of_step(folder: Path = COMMITTED, root: Path = ROOT, catalogs: Path | None = None
+                ) -> list[str]:
+    """What differs between the Korean notebooks in ``folder`` and what this tool writes now
+    (empty: up to date). One line per notebook: missing, different, or without English one."""
+    texts = korean_texts(root, catalogs)
+    found = []
+    for rel, (text, _) in texts.items():
+        path = folder / rel
+        if not path.is_file():
+            found.append(f"{rel}: missing from {folder}")
+        elif path.read_text(encoding="utf-8") != text:
+            found.append(f"{rel}: differs from what tools/ko_notebooks.py writes now")
+    for rel in sorted(set(notebooks(folder)) - set(texts)):
+        found.append(f"{rel}: in {folder}, but there is no English {rel}")
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description="Write the Korean chapter and exercise notebooks.")
-    p.add_argument("--out", required=True, type=Path,
-                   help="folder to write chapters/*.ipynb and exercises/*.ipynb into")
+    p.add_argument("--out", type=Path, default=COMMITTED,
+                   help="folder to write chapters/*.ipynb and exercises/*.ipynb into "
+                        "(default: ko/, the committed ones)")
+    p.add_argument("--check", action="store_true",
+                   help="write nothing; exit 1 if the notebooks in --out are not up to date")
     p.add_argument("--strict", action="store_true", help="exit 1 if a block is untranslated")
     p.add_argument("--verbose", action="store_true", help="list every untranslated block")
     args = p.parse_args(argv)
+    if args.check:
+        found = out_of_step(args.out.resolve())
+        for line in found:
+            print(line)
+        print(f"ko_notebooks: {len(found)} Korean notebook(s) out of step in {args.out}"
+              + ("; run: python tools/ko_notebooks.py" if found else ""))
+        return 1 if found else 0
     report = write_notebooks(args.out)
     total = sum(len(v) for v in report.values())
     for rel, missing in report.items():

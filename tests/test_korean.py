@@ -294,6 +294,76 @@ def test_the_korean_download_button_gives_the_korean_notebook(site):
     assert json.loads(english_page)["metadata"].get("dlcourse", {}).get("language") != "ko"
 
 
+# --- the landing pages offer both editions; the launch buttons open Korean notebooks ----------
+def test_the_landing_page_sources_link_to_the_other_edition():
+    """intro.md links to ko/intro.html (relative), and its Korean translation back to
+    ../intro.html; po_check accepts that one changed tag and no other."""
+    english = [m for m in i18n._messages(CATALOGS / "intro.po") if 'href="ko/intro.html"' in m]
+    assert len(english) == 1, f"intro.md has {len(english)} links to ko/intro.html (expected 1)"
+    korean = i18n._translations(CATALOGS / "intro.po").get(english[0], "")
+    assert 'href="../intro.html"' in korean and 'href="ko/intro.html"' not in korean, \
+        f"the Korean landing page should link back to ../intro.html; its text: {korean!r}"
+    assert po_check.problems(CATALOGS / "intro.po") == []
+
+
+def test_po_check_allows_the_edition_link_only_where_the_english_has_its_twin(tmp_path):
+    po = tmp_path / "intro.po"
+    po.write_text('msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "See <a href=\\"ko/intro.html\\" hreflang=\\"ko\\" lang=\\"ko\\">'
+                  'the Korean</a>."\n'
+                  'msgstr "<a href=\\"../intro.html\\" hreflang=\\"en\\" lang=\\"en\\">'
+                  '영어판</a>을 보세요."\n\n'
+                  'msgid "See <a href=\\"other.html\\">that page</a>."\n'
+                  'msgstr "<a href=\\"../intro.html\\" hreflang=\\"en\\" lang=\\"en\\">'
+                  '그 쪽</a>을 보세요."\n', encoding="utf-8")
+    found = po_check.problems(po)
+    assert len(found) == 1 and "that page" in found[0] and "parts changed" in found[0], found
+
+
+def _links(html: str) -> list[str]:
+    """The hrefs of the links in a page's article (not its header, so not the language switch)."""
+    article = html.split('<article class="bd-article"', 1)[-1].split("</article>", 1)[0]
+    return re.findall(r'<a [^>]*href="([^"]+)"', article)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("site")
+def test_each_landing_page_links_to_the_other_edition(site):
+    for here, there in (("intro", "ko/intro"), ("ko/intro", "intro")):
+        hrefs = _links((site / f"{here}.html").read_text(encoding="utf-8"))
+        targets = [(site / here).parent / h for h in hrefs if "://" not in h]
+        assert any(t.resolve() == (site / f"{there}.html").resolve() for t in targets), \
+            f"{here}.html: no link in the page's text to {there}.html; its links: {hrefs}"
+
+
+def _launch_urls(html: str) -> dict[str, str]:
+    urls = re.findall(r'href="(https://(?:mybinder\.org|colab\.research\.google\.com)/[^"]+)"',
+                      html)
+    return {("binder" if "mybinder" in u else "colab"): u for u in urls}
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("site")
+def test_the_korean_launch_buttons_open_the_committed_korean_notebooks(site):
+    repo = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]
+    branch = repo.get("branch", "main")
+    wrong = []
+    pages = [p for p in PAGES if p.split("/")[0] in ("chapters", "exercises")]
+    assert pages, "no chapter or exercise page in the table of contents"
+    for page in pages:
+        for edition, prefix in (("", ""), ("ko/", "ko/")):
+            urls = _launch_urls((site / f"{edition}{page}.html").read_text(encoding="utf-8"))
+            path = f"{prefix}{page}.ipynb"
+            want = {"binder": f"/{branch}?urlpath=lab/tree/{path}",
+                    "colab": f"/blob/{branch}/{path}"}
+            for kind, tail in want.items():
+                if not urls.get(kind, "").endswith(tail):
+                    wrong.append(f"{edition}{page}: {kind} opens {urls.get(kind)}, not ...{tail}")
+            if not (ROOT / path).is_file():
+                wrong.append(f"{edition}{page}: {path} is not in the repository")
+    assert not wrong, "launch buttons that do not open the page's notebook:\n" + _listing(wrong)
+
+
 # --- in the browser ----------------------------------------------------------------------------
 def _korean_font_families() -> set[str]:
     """The font families of this system that have Hangul (fontconfig), lower case."""

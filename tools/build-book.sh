@@ -7,7 +7,9 @@
 #      @jupyter-widgets/html-manager@1 and requirejs@2 into .cache/npm, and the files the
 #      pages load are copied into _static_vendor/widgets/ (served as _build/html/_static/widgets/);
 #   3. appendix/glossary.md, regenerated from glossary/chNN.yml, and the Colab set-up cell of
-#      every notebook, kept in step with repository.url in _config.yml (tools/colab_cell.py);
+#      every notebook, kept in step with repository.url in _config.yml (tools/colab_cell.py),
+#      the exercise cells (tools/exercise.py sync) and the Korean notebooks in ko/
+#      (tools/ko_notebooks.py);
 #   4. the notebooks whose code changed executed in parallel, one kernel per core, into the
 #      execution cache (_build/.jupyter_cache, the one myst-nb reads; `execute:` in _config.yml);
 #   5. jupyter-book build, which finds every notebook already executed in that cache and merges
@@ -92,6 +94,9 @@ fi
 "$py" tools/make_glossary.py
 "$py" tools/colab_cell.py
 "$py" tools/exercise.py sync
+# The Korean notebooks committed in ko/ (the Korean pages' Colab and Binder buttons open them),
+# written from the English ones (after the two steps above) and the catalogs in locales/ko/.
+"$py" tools/ko_notebooks.py
 
 # --- 4. notebooks executed in parallel into the execution cache ----------------------------
 # One BLAS/OpenMP thread per kernel: several kernels on few cores would otherwise oversubscribe

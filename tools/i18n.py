@@ -25,6 +25,9 @@ the site builds at any stage of the translation. Its doctrees and myst-nb's outp
 P/_build/ko/, outside the English site. Then the Korean notebooks are written where the Korean
 pages' download button points (``_build/html/ko/_sources/<page>.ipynb``) by
 ``tools/ko_notebooks.py --out DIR`` (markdown translated from the same catalogs, code as is).
+The Korean pages' Colab and Binder buttons open the committed copies of the same notebooks,
+``ko/chapters/*.ipynb`` and ``ko/exercises/*.ipynb`` in the repository (``repository.path_to_book``
+is ``ko`` in the Korean build's config); ``tools/build-book.sh`` rewrites them on every build.
 
 The language switch on every page (English <-> 한국어) is the template
 ``assets/templates/language-switch.html``, named in ``_config.yml``.
@@ -62,6 +65,12 @@ def _config(base: Path, execute: bool, sphinx: dict, dest: Path) -> Path:
                                  for name, folder in local.items()}
     if sphinx.get("language") == LANGUAGE:
         block["local_extensions"]["i18n"] = str(Path(__file__).resolve().parent)   # see setup
+        # The Colab and Binder buttons open <path_to_book>/<page>.ipynb from the repository:
+        # on a Korean page, the committed Korean notebook ko/<page>.ipynb (tools/ko_notebooks.py).
+        repository = config.setdefault("repository", {}) or {}
+        book = str(repository.get("path_to_book") or "").strip("/")
+        repository["path_to_book"] = f"{book}/{LANGUAGE}" if book else LANGUAGE
+        config["repository"] = repository
     dest.parent.mkdir(parents=True, exist_ok=True)
     dest.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False),
                     encoding="utf-8")

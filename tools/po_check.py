@@ -6,7 +6,8 @@ For every message of every catalog (or of the catalogs named on the command line
 * it keeps the parts a translation must not change: every math span (``$...$``, ``$$...$$``),
   inline code (`` `...` ``), MyST role (``{cite}`key```; for ``{doc}``/``{ref}``/``{numref}``
   only the target in ``<...>`` must stay, the link text is translated), link target
-  (``](url)``), and HTML tag, each as many times as in the English;
+  (``](url)``), and HTML tag, each as many times as in the English (but the landing page's
+  link to the other edition, ``EDITION_LINKS``);
 * it reads as Korean: a message whose English has words outside those parts has Hangul in its
   translation.
 
@@ -31,6 +32,11 @@ _CODE = re.compile(r"``[^`]+``|`[^`]+`")
 _URL = re.compile(r"\]\(([^)\s]+)\)")
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+# The landing page's link to the other edition: the English page (at the site's root) links to
+# ko/intro.html, its Korean translation (in ko/) back to ../intro.html. The only tag a
+# translation may change, and only into its counterpart.
+EDITION_LINKS = {'<a href="../intro.html" hreflang="en" lang="en">':
+                 '<a href="ko/intro.html" hreflang="ko" lang="ko">'}
 
 
 def fixed_parts(text: str) -> Counter:
@@ -94,7 +100,11 @@ def problems(path: Path) -> list[str]:
                 (msgstr.startswith("\n"), msgstr.endswith("\n")):
             out.append(f"{where}: begins or ends with a newline where the English does not, or "
                        "the other way round (msgfmt -c rejects the catalog)")
-        want, got = fixed_parts(msgid), fixed_parts(msgstr)
+        translated = msgstr
+        for back, forth in EDITION_LINKS.items():
+            if forth in msgid:
+                translated = translated.replace(back, forth)
+        want, got = fixed_parts(msgid), fixed_parts(translated)
         if want != got:
             lost = sorted((want - got).elements())
             added = sorted((got - want).elements())

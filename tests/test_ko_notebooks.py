@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -99,12 +102,31 @@ def test_real_notebook_code_identical_structure_unchanged_prose_replaced(rel):
     for old, cell in zip(nb["cells"], new["cells"]):
         assert (cell["cell_type"], cell.get("id"), cell["metadata"]) == \
             (old["cell_type"], old.get("id"), old["metadata"])
-        if old["cell_type"] == "code":
+        if (old["metadata"].get("dlcourse") or {}).get("colab_setup"):
+            assert ko._source(cell) == ko.colab_cell(ko._source(old)), "the Colab cell"
+        elif old["cell_type"] == "code":
             assert json.dumps(cell) == json.dumps(old), f"code cell {old.get('id')} changed"
         else:
             left = [b for b in (ko.msgid(t) for _, _, t in ko._blocks(MD, ko._source(cell), 0))
                     if b not in catalog.values()]
             assert left == [], f"cell {old.get('id')}: blocks still in English: {left}"
+
+
+def test_the_korean_colab_cell_sets_the_language_only_on_colab(tmp_path):
+    """On Colab the kernel cannot read the notebook's language, so the Korean notebook's Colab
+    cell sets DLCOURSE_LANGUAGE inside its Colab-only block; anywhere else it does nothing."""
+    nb = json.loads((ROOT / "chapters" / "02_perceptrons.ipynb").read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if c["metadata"].get("dlcourse", {}).get("colab_setup"))
+    korean = ko.colab_cell(ko._source(cell))
+    assert korean.startswith(ko._source(cell).rstrip("\n"))
+    assert 'os.environ.setdefault("DLCOURSE_LANGUAGE", "ko")' in korean
+    assert ko.colab_cell(korean) == korean  # once
+    compile(korean, "colab-cell", "exec")
+    env = {k: v for k, v in os.environ.items() if k != "DLCOURSE_LANGUAGE"}
+    script = korean + "\nimport os\nprint(os.environ.get('DLCOURSE_LANGUAGE'))"
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         env=env, check=True).stdout.strip()
+    assert out == "None"  # not on Colab: nothing set, nothing installed
 
 
 def test_the_english_notebook_is_not_modified():
@@ -192,7 +214,10 @@ def test_the_committed_korean_notebooks_have_the_english_code_and_no_outputs():
         english = json.loads((ROOT / rel).read_text(encoding="utf-8"))
         korean = json.loads((ROOT / "ko" / rel).read_text(encoding="utf-8"))
         code = [c for c in korean["cells"] if c["cell_type"] == "code"]
-        assert code == [c for c in english["cells"] if c["cell_type"] == "code"], rel
+        english_code = [c for c in english["cells"] if c["cell_type"] == "code"]
+        lesson = [c for c in code if not c["metadata"].get("dlcourse", {}).get("colab_setup")]
+        assert lesson == [c for c in english_code
+                          if not c["metadata"].get("dlcourse", {}).get("colab_setup")], rel
         assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), \
             f"ko/{rel}: code cells with outputs (expected none, as in the English notebook)"
         assert korean["metadata"]["dlcourse"]["language"] == "ko", rel

@@ -159,16 +159,41 @@ def _source(cell: dict) -> str:
     return "".join(src) if isinstance(src, list) else src
 
 
+COLAB_LANGUAGE = (
+    "\n"
+    "    # On Colab the kernel cannot read this notebook's language: tell check() here.\n"
+    "    import os\n"
+    "\n"
+    '    os.environ.setdefault("DLCOURSE_LANGUAGE", "{language}")'
+)
+
+
+def colab_cell(source: str, language: str = LANGUAGE) -> str:
+    """The Colab set-up cell of a translated notebook: the English one, whose ``if`` block
+    (run on Colab only) also sets ``DLCOURSE_LANGUAGE``, since a Colab kernel cannot find its
+    notebook's ``metadata.dlcourse.language`` (dlcourse.i18n). Elsewhere the cell does nothing,
+    as in English. It is the one code cell that differs (tagged remove-cell: never on a page)."""
+    if 'if "google.colab" in sys.modules:' not in source or "DLCOURSE_LANGUAGE" in source:
+        return source
+    return source.rstrip("\n") + "\n" + COLAB_LANGUAGE.format(language=language)
+
+
 def translate_notebook(nb: dict[str, Any], catalog: dict[str, str],
                        language: str = LANGUAGE) -> tuple[dict[str, Any], list[str]]:
     """A translated copy of one notebook and the msgids it left in English.
 
     Only the ``source`` of markdown cells changes (kept in the same list-of-lines form), plus
-    ``metadata.dlcourse.language``; every other byte of the notebook's data is copied.
+    ``metadata.dlcourse.language`` and the Colab set-up cell's language line
+    (:func:`colab_cell`); every other byte of the notebook's data is copied.
     """
     out = copy.deepcopy(nb)
     missing: list[str] = []
     for cell in out.get("cells", []):
+        if (cell.get("metadata", {}).get("dlcourse") or {}).get("colab_setup"):
+            text = colab_cell(_source(cell), language)
+            cell["source"] = (text.splitlines(keepends=True)
+                              if isinstance(cell.get("source"), list) else text)
+            continue
         if cell.get("cell_type") != "markdown":
             continue
         text, left = translate_markdown(_source(cell), catalog)

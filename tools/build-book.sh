@@ -224,16 +224,29 @@ assets_now=$(cat assets/css/* assets/templates/* 2>/dev/null | sha256sum | cut -
 if [ "$(cat "$assets_stamp" 2>/dev/null)" != "$assets_now" ]; then
   rewrite_all=(--all)
 fi
-"$bin/jupyter-book" build . "${rewrite_all[@]}" "$@"
-
-# --- 6. the Korean edition, into _build/html/ko ------------------------------------------------
+# --- 6. the Korean edition, into _build/html/ko, beside the English one ------------------------
 # Same notebooks, same execution cache (step 4 filled it: nothing is executed again), the prose
 # from the catalogs locales/ko/LC_MESSAGES/*.po (English where a message is not translated yet),
 # then the Korean notebooks behind its download buttons (tools/i18n.py, tools/ko_notebooks.py).
+# Each Sphinx build uses one core, so the Korean one runs at the same time as the English one
+# (its own doctrees, under _build/ko); its messages are shown after the English build's.
 # DLCOURSE_BOOK_KOREAN=0 builds the English site alone (make bench's yardstick for this step).
+korean_pid=""
 if [ "${DLCOURSE_BOOK_KOREAN:-1}" != 0 ]; then
-  "$py" tools/i18n.py build "${rewrite_all[@]}" "$@"
+  korean_log=$(mktemp)
+  "$py" tools/i18n.py build "${rewrite_all[@]}" "$@" > "$korean_log" 2>&1 &
+  korean_pid=$!
 fi
+english_code=0
+"$bin/jupyter-book" build . "${rewrite_all[@]}" "$@" || english_code=$?
+if [ -n "$korean_pid" ]; then
+  korean_code=0
+  wait "$korean_pid" || korean_code=$?
+  cat "$korean_log"
+  rm -f "$korean_log"
+  [ "$korean_code" = 0 ] || { echo "[book] the Korean edition failed (above)" >&2; exit "$korean_code"; }
+fi
+[ "$english_code" = 0 ] || exit "$english_code"
 mkdir -p "$out_build" && echo "$assets_now" > "$assets_stamp"
 
 out="$root/_build/html"

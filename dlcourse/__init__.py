@@ -15,7 +15,7 @@ import importlib
 
 __version__ = "0.1.0"
 __all__ = ["data", "functional", "gradcheck", "grading", "nn", "optim", "plot", "widgets"]
-# Also reachable as attributes, though not part of ``from dlcourse import *``.
+# Also reachable as attributes, though not listed in __all__ (a star import leaves them out).
 _SUBMODULES = frozenset(__all__) | {"perceptron", "regularize"}
 
 

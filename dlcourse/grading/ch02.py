@@ -56,10 +56,26 @@ _VECTOR_HINT = (
 )
 
 
+_GATE_STUB = '''
+def {name}(x1, x2):
+    """{word} of x1 and x2 computed by one perceptron.
+
+    x1, x2: numbers (0 or 1) or NumPy arrays of 0s and 1s of the same shape.
+    Returns 0/1 integers of that shape.
+    """
+    # YOUR CODE HERE
+    raise NotImplementedError("choose w1, w2, b; return "
+                              "(w1*x1 + w2*x2 + b > 0) as 0/1 ints")
+'''
+
+
 def _gate(name: str, fn, truth: str, forbidden: str, extra_hint: str, **text) -> Exercise:
-    """One of the three one-perceptron gates; ``text``: its statement and stub."""
+    """One of the three one-perceptron gates; ``text``: its statement. The stub is the same
+    for all three but for the gate's name."""
+    word = name.split("_")[0].upper()
     return Exercise(
-        id=f"02.{name}", title=f"{name.split('_')[0].upper()} as one perceptron", name=name, points=2,
+        stub=_GATE_STUB.format(name=name, word=word),
+        id=f"02.{name}", title=f"{word} as one perceptron", name=name, points=2,
         cases=_gate_cases, reference=fn, judge=_judge_bits,
         hint=f"Truth table: {truth}. Pick w1, w2, b so that w1*x1 + w2*x2 + b > 0 exactly on the "
              f"rows that give 1. {extra_hint} {_VECTOR_HINT}",
@@ -122,18 +138,7 @@ It must work on single numbers **and** on arrays, element by element (the inputs
 integers or floats, 0.0 and 1.0), and return 0/1 integers, not booleans or floats:
 `and_gate(1, 1)` gives `1`, and `and_gate(np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1]))` gives
 `array([0, 0, 0, 1])`. Hint: `np.asarray(...)`, then `(s > 0).astype(int)` works for both.
-""",
-          stub='''
-def and_gate(x1, x2):
-    """AND of x1 and x2 computed by one perceptron.
-
-    x1, x2: numbers (0 or 1) or NumPy arrays of 0s and 1s of the same shape.
-    Returns 0/1 integers of that shape.
-    """
-    # YOUR CODE HERE
-    raise NotImplementedError("choose w1, w2, b; return "
-                              "(w1*x1 + w2*x2 + b > 0) as 0/1 ints")
-'''),
+"""),
     _gate("nand_gate", perceptron.nand_gate, "0,0->1  0,1->1  1,0->1  1,1->0",
           "dlcourse.perceptron.nand_gate", "NAND is AND with every sign (w1, w2 and b) flipped.",
           statement="""
@@ -147,18 +152,7 @@ Write `nand_gate(x1, x2)` the same way: NAND ("not AND") outputs 0 only when bot
 | 1 | 1 | 0 |
 
 Example: `nand_gate(np.array([0, 1]), np.array([0, 1]))` gives `array([1, 0])`.
-""",
-          stub='''
-def nand_gate(x1, x2):
-    """NAND of x1 and x2 computed by one perceptron.
-
-    x1, x2: numbers (0 or 1) or NumPy arrays of 0s and 1s of the same shape.
-    Returns 0/1 integers of that shape.
-    """
-    # YOUR CODE HERE
-    raise NotImplementedError("choose w1, w2, b; return "
-                              "(w1*x1 + w2*x2 + b > 0) as 0/1 ints")
-'''),
+"""),
     _gate("or_gate", perceptron.or_gate, "0,0->0  0,1->1  1,0->1  1,1->1",
           "dlcourse.perceptron.or_gate", "One input alone must already clear the bar.",
           statement="""
@@ -172,18 +166,7 @@ Write `or_gate(x1, x2)`: OR outputs 1 when at least one input is 1.
 | 1 | 1 | 1 |
 
 Example: `or_gate(0, 1)` gives `1`.
-""",
-          stub='''
-def or_gate(x1, x2):
-    """OR of x1 and x2 computed by one perceptron.
-
-    x1, x2: numbers (0 or 1) or NumPy arrays of 0s and 1s of the same shape.
-    Returns 0/1 integers of that shape.
-    """
-    # YOUR CODE HERE
-    raise NotImplementedError("choose w1, w2, b; return "
-                              "(w1*x1 + w2*x2 + b > 0) as 0/1 ints")
-'''),
+"""),
     Exercise(
         id="02.xor_gate", title="XOR from NAND, OR and AND", name="xor_gate", points=3,
         cases=_gate_cases, reference=perceptron.xor_gate, judge=_judge_bits,

@@ -1,6 +1,10 @@
-"""dlcourse_book.sphinxext (book_ext/): repeated inline scripts are dropped, all else kept."""
+"""dlcourse_book.sphinxext (book_ext/): repeated inline scripts are dropped, all else kept;
+pybtex's plugin lookups scan the installed packages once per build."""
 from types import SimpleNamespace
 
+import pytest
+
+from dlcourse_book import sphinxext
 from dlcourse_book.sphinxext import drop_repeated_inline_scripts
 
 
@@ -29,3 +33,28 @@ def test_pages_without_scripts_are_left_alone():
     context = {}
     drop_repeated_inline_scripts(None, "p", "page.html", context, None)
     assert context == {}
+
+
+def test_pybtex_finds_the_same_plugins_scanning_the_installed_packages_once(monkeypatch):
+    plugin = pytest.importorskip("pybtex.plugin")
+    calls = []
+
+    def counting(**selection):
+        calls.append(selection)
+        return original(**selection)
+
+    original = plugin.entry_points
+    monkeypatch.setattr(plugin, "entry_points", counting)
+    before = [plugin.find_plugin("pybtex.style.formatting", "plain") for _ in range(3)]
+    assert len(calls) == 3   # the defect: every lookup scanned every installed package
+    sphinxext._remembered.cache_clear()
+    sphinxext.remember_pybtex_entry_points()
+    sphinxext.remember_pybtex_entry_points()   # twice in one process: wrapped once
+    calls.clear()
+    after = [plugin.find_plugin("pybtex.style.formatting", "plain") for _ in range(3)]
+    assert after == before and len(calls) == 1
+    # a plugin registered at run time still wins, as pybtex intends
+    monkeypatch.setitem(plugin._RUNTIME_PLUGINS, "pybtex.style.formatting", {"plain": int})
+    assert plugin.find_plugin("pybtex.style.formatting", "plain") is int
+    with pytest.raises(plugin.PluginNotFound):
+        plugin.find_plugin("pybtex.style.formatting", "no-such-style")

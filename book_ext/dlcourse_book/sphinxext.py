@@ -9,14 +9,20 @@
   ...">`` for an ``<svg>``. The ipywidgets Play button then finds no ``<i>`` to switch between
   play and pause, throws, and the frame sliders stop moving. ``autoReplaceSvg: "nest"`` puts
   the ``<svg>`` inside the ``<i>`` instead, so the icon still shows and the widget still works.
+* **Citations resolved without rescanning the installed packages.** sphinxcontrib-bibtex asks
+  pybtex for its style plugins at every citation, and pybtex looks each one up among the entry
+  points of every installed distribution: 129 scans, an eighth of the English build's CPU time
+  (profiled with cProfile). The lookups are remembered for the build (same plugin, same name).
 
 Listed in ``_config.yml`` under ``sphinx.extra_extensions``.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-__all__ = ["setup", "drop_repeated_inline_scripts", "FONT_AWESOME_CONFIG"]
+__all__ = ["setup", "drop_repeated_inline_scripts", "FONT_AWESOME_CONFIG",
+           "remember_pybtex_entry_points"]
 
 #: Read by the theme's (deferred) Font Awesome script; inline scripts in <head> run before it.
 FONT_AWESOME_CONFIG = 'window.FontAwesomeConfig = {autoReplaceSvg: "nest"};'
@@ -41,7 +47,35 @@ def drop_repeated_inline_scripts(app: Any, pagename: str, templatename: str, con
     context["script_files"] = kept
 
 
+def remember_pybtex_entry_points() -> None:
+    """Make pybtex's entry-point lookup (by group and name) scan the installed packages once.
+
+    Plugins registered at run time are still found first: pybtex checks them before it calls
+    ``entry_points``, which is all that is remembered here.
+    """
+    try:
+        import pybtex.plugin as plugin
+    except ImportError:   # no sphinxcontrib-bibtex in this environment: nothing to speed up
+        return
+    lookup = plugin.entry_points
+    if getattr(lookup, "dlcourse_remembered", False):
+        return   # already remembered (a second build in the same process)
+
+    @functools.wraps(lookup)
+    def entry_points(**selection):
+        return _remembered(lookup, tuple(sorted(selection.items())))
+
+    entry_points.dlcourse_remembered = True
+    plugin.entry_points = entry_points
+
+
+@functools.lru_cache(maxsize=None)
+def _remembered(lookup, selection: tuple) -> tuple:
+    return tuple(lookup(**dict(selection)))
+
+
 def setup(app: Any) -> dict[str, Any]:
+    remember_pybtex_entry_points()
     app.add_js_file(None, body=FONT_AWESOME_CONFIG, priority=100)
     app.connect("html-page-context", drop_repeated_inline_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

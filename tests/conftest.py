@@ -11,6 +11,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from xdist_fixture_groups import pytest_collection_modifyitems  # noqa: F401  (a hook)
 
 ROOT = Path(__file__).resolve().parents[1]
 

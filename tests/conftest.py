@@ -6,6 +6,7 @@ import importlib.util
 import json
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -106,6 +107,15 @@ def _build_newcomer_site(folder: Path) -> dict:
     clone = newcomer_checkout(folder / "course")
     env = {k: v for k, v in os.environ.items()
            if k not in ("VIRTUAL_ENV", "DLCOURSE_VENV", "PYTHONPATH", "PYTEST_XDIST_WORKER")}
+    if sys.prefix != sys.base_prefix and not os.environ.get("DLCOURSE_NEWCOMER_OWN_VENV"):
+        # The environment of this test run, which tools/test.sh just set up with the same
+        # tools/venv.sh from the same pyproject.toml and constraints.txt (on CI: in a fresh
+        # checkout, from nothing), so the clone's venv.sh finds its stamp current and installs
+        # nothing. A second install of the same packages tested nothing new and cost minutes.
+        # PYTHONPATH puts the clone's own dlcourse and book_ext first: the build, its tools and
+        # its kernels import the clone's code, not this checkout's editable install.
+        env["DLCOURSE_VENV"] = sys.prefix
+        env["PYTHONPATH"] = os.pathsep.join([str(clone), str(clone / "book_ext")])
     start = time.perf_counter()
     try:
         proc = subprocess.run(["make", "book", "BOOKFLAGS=-W --keep-going"], cwd=clone, env=env,
@@ -118,19 +128,21 @@ def _build_newcomer_site(folder: Path) -> dict:
     (ARTIFACTS / "newcomer-build.log").write_text(out + err, encoding="utf-8")
     (ARTIFACTS / "newcomer-build-seconds.txt").write_text(f"{seconds:.1f}\n")
     return {"clone": str(clone), "returncode": code, "seconds": seconds,
-            "stdout": out, "log": out + err}
+            "stdout": out, "log": out + err, "pythonpath": env.get("PYTHONPATH", "")}
 
 
 @pytest.fixture(scope="session")
 def newcomer_build(tmp_path_factory) -> dict:
     """The README's build command, ``make book -W``, run once per test run in a fresh clone.
 
-    Its own ``.venv``, its own npm download, an empty execution cache, warnings as errors. Built
-    once for the whole run, however many pytest-xdist workers there are: the first worker to
-    get the lock builds, in a folder of the run's shared temporary directory, and writes what
+    This test run's virtual environment (``DLCOURSE_NEWCOMER_OWN_VENV=1``: a ``.venv`` of its
+    own, installed from nothing), its own npm download, an empty execution cache, warnings as
+    errors. Built once for the whole run, however many pytest-xdist workers there are: the
+    first worker to get the lock builds, in a folder of the run's shared temporary directory, and writes what
     happened to ``newcomer.json``; the others wait on the lock and read it. A failed build is
     not retried: every test that needs it sees the same failure. Keys: ``clone`` (its root),
-    ``returncode``, ``seconds``, ``stdout``, ``log`` (also in ``test-artifacts/``).
+    ``returncode``, ``seconds``, ``stdout``, ``log`` (also in ``test-artifacts/``),
+    ``pythonpath`` (what the build ran with).
     """
     import fcntl
 

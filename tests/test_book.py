@@ -5,7 +5,10 @@ warnings as errors in a fresh clone of the repository, once per test session; th
 ``test_browser.py`` read that site. They share one xdist group so that one worker builds it.
 """
 import json
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -66,6 +69,26 @@ def test_every_page_is_built(site):
     missing = [f for f in toc_files() if not (site / f"{f}.html").exists()]
     assert not missing, f"pages missing from the site: {missing}"
     assert (site / "index.html").exists()
+
+
+@pytest.mark.slow
+def test_the_newcomer_build_uses_its_clones_code_and_installs_nothing(request):
+    """The newcomer build shares this run's environment (conftest.py): it must not reinstall
+    into it (an editable install pointing into a temporary clone would break the rest of the
+    run), and what it runs must import the clone's dlcourse and book_ext, not this checkout's."""
+    if os.environ.get("DLCOURSE_SITE") or os.environ.get("DLCOURSE_NEWCOMER_OWN_VENV"):
+        pytest.skip("no shared environment in this run")
+    build = request.getfixturevalue("newcomer_build")
+    assert build["returncode"] == 0
+    assert "[venv] installing" not in build["log"]
+    clone = Path(build["clone"])
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PYTHONPATH"] = build["pythonpath"]
+    found = subprocess.run([sys.executable, "-c", "import dlcourse.grading, dlcourse_book; "
+                            "print(dlcourse.grading.__file__); print(dlcourse_book.__file__)"],
+                           cwd=clone / "chapters", env=env, capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert all(Path(f).resolve().is_relative_to(clone.resolve()) for f in found), found
 
 
 @pytest.mark.slow

@@ -58,3 +58,42 @@ def test_pybtex_finds_the_same_plugins_scanning_the_installed_packages_once(monk
     assert plugin.find_plugin("pybtex.style.formatting", "plain") is int
     with pytest.raises(plugin.PluginNotFound):
         plugin.find_plugin("pybtex.style.formatting", "no-such-style")
+
+
+def test_the_book_sidebar_is_not_rendered_just_to_see_if_it_is_empty(monkeypatch):
+    utils = pytest.importorskip("pydata_sphinx_theme.utils")
+    rendered = []
+
+    def render(template, context):
+        rendered.append(template)
+        return "" if template == "empty.html" else "<nav>...</nav>"
+
+    app = SimpleNamespace(builder=SimpleNamespace(templates=SimpleNamespace(render=render)))
+    monkeypatch.setattr(utils, "_update_and_remove_templates", utils._update_and_remove_templates)
+    sidebars = ["sbt-sidebar-nav.html", "search-field", "empty.html"]
+    kept = utils._update_and_remove_templates(app, {}, sidebars, "sidebars")
+    assert rendered == ["sbt-sidebar-nav.html", "search-field.html", "empty.html"]  # the defect
+    sphinxext.render_the_book_sidebar_once()
+    sphinxext.render_the_book_sidebar_once()   # wrapped once
+    rendered.clear()
+    assert utils._update_and_remove_templates(app, {}, sidebars, "sidebars") == kept \
+        == ["sbt-sidebar-nav.html", "search-field.html"]
+    assert rendered == ["search-field.html", "empty.html"]
+
+
+def test_each_english_word_is_stemmed_once_per_build(monkeypatch):
+    from sphinx.search.en import SearchEnglish
+
+    monkeypatch.setattr(SearchEnglish, "stem", SearchEnglish.stem)
+    language = SearchEnglish({})
+    words = ["gradients", "vanishing", "Gradients", "layers", "gradients"] * 3
+    expected = [language.stem(w) for w in words]
+    calls = []
+    stemmer = language.stemmer
+    monkeypatch.setattr(language, "stemmer", SimpleNamespace(
+        stemWord=lambda w: calls.append(w) or stemmer.stemWord(w)))
+    sphinxext.remember_english_stems()
+    sphinxext.remember_english_stems()
+    assert [language.stem(w) for w in words] == expected
+    assert [SearchEnglish({}).stem(w) for w in words] == expected   # a second page, same stems
+    assert sorted(calls) == ["gradients", "gradients", "layers", "vanishing"]

@@ -13,6 +13,14 @@
   pybtex for its style plugins at every citation, and pybtex looks each one up among the entry
   points of every installed distribution: 129 scans, an eighth of the English build's CPU time
   (profiled with cProfile). The lookups are remembered for the build (same plugin, same name).
+* **The book's sidebar rendered once per page, not twice.** Before writing a page, the
+  pydata theme renders every component once to drop those that come out empty, then renders the
+  page. It skips that check for its own navigation tree but not for sphinx-book-theme's
+  (``sbt-sidebar-nav.html``), which is never empty (it holds at least the home link) and is the
+  slowest component: a tenth of the build's CPU time.
+* **Each word stemmed once per build.** The English search index stems every word of a page;
+  Sphinx remembers the stems within a page only. The same few thousand words recur on every
+  page, so the stems are remembered across pages (the Porter stemmer is a pure function).
 
 Listed in ``_config.yml`` under ``sphinx.extra_extensions``.
 """
@@ -22,7 +30,11 @@ import functools
 from typing import Any
 
 __all__ = ["setup", "drop_repeated_inline_scripts", "FONT_AWESOME_CONFIG",
-           "remember_pybtex_entry_points"]
+           "remember_pybtex_entry_points", "render_the_book_sidebar_once",
+           "remember_english_stems"]
+
+#: sphinx-book-theme's navigation tree: never empty, so never rendered just to check that.
+BOOK_SIDEBAR = "sbt-sidebar-nav.html"
 
 #: Read by the theme's (deferred) Font Awesome script; inline scripts in <head> run before it.
 FONT_AWESOME_CONFIG = 'window.FontAwesomeConfig = {autoReplaceSvg: "nest"};'
@@ -74,8 +86,51 @@ def _remembered(lookup, selection: tuple) -> tuple:
     return tuple(lookup(**dict(selection)))
 
 
+def render_the_book_sidebar_once() -> None:
+    """Add the book theme's sidebar to the components the pydata theme does not pre-render."""
+    try:
+        import pydata_sphinx_theme.utils as utils
+    except ImportError:
+        return
+    check = utils._update_and_remove_templates
+    if getattr(check, "dlcourse_patched", False):
+        return
+
+    @functools.wraps(check)
+    def update_and_remove_templates(app, context, templates, section,
+                                    templates_skip_empty_check=None):
+        skip = [*(templates_skip_empty_check or []), BOOK_SIDEBAR]
+        return check(app, context, templates, section, skip)
+
+    update_and_remove_templates.dlcourse_patched = True
+    utils._update_and_remove_templates = update_and_remove_templates
+
+
+def remember_english_stems() -> None:
+    """Remember the English search index's stems across the pages of a build."""
+    from sphinx.search.en import SearchEnglish
+
+    stem = SearchEnglish.stem
+    if getattr(stem, "dlcourse_patched", False):
+        return
+    stems: dict[str, str] = {}
+
+    @functools.wraps(stem)
+    def remembered(self, word: str) -> str:
+        try:
+            return stems[word]
+        except KeyError:
+            stems[word] = found = stem(self, word)
+            return found
+
+    remembered.dlcourse_patched = True
+    SearchEnglish.stem = remembered
+
+
 def setup(app: Any) -> dict[str, Any]:
     remember_pybtex_entry_points()
+    render_the_book_sidebar_once()
+    remember_english_stems()
     app.add_js_file(None, body=FONT_AWESOME_CONFIG, priority=100)
     app.connect("html-page-context", drop_repeated_inline_scripts, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

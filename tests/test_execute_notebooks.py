@@ -64,3 +64,119 @@ def test_a_failing_notebook_is_reported_and_left_for_the_book_build(tmp_path, mo
     err = capsys.readouterr().err
     assert "page.ipynb: FAILED" in err and "failed: page.ipynb" in err
     assert not (cache / ".dlcourse-all-executed").exists()   # the next build tries again
+
+
+# --- warm kernels (tools/warm_kernel.py) ------------------------------------------------------
+ROOT = TOOLS.parent
+PROBE = [
+    "import os, sys\nprint(sys.path)\nprint(os.getcwd())\nprint(os.environ.get('DLCOURSE_PROBE'))",
+    "print(__name__, os.path.basename(sys.argv[0]), len(sys.argv))",
+    "import matplotlib\nprint(matplotlib.get_backend())\nimport matplotlib.pyplot as plt\n"
+    "plt.plot([0, 1], [1, 0])\nplt.show()",
+    "os.system('echo from a subprocess')",
+    "import warnings\nwarnings.warn('careful')",
+    "import numpy as np\nprint(np.arange(3) * 2)",
+    "1 / 0",
+]
+
+
+@pytest.fixture
+def warm(tmp_path, monkeypatch):
+    """A running ``warm_kernel.py serve``; its socket in ``$DLCOURSE_WARM_KERNEL``."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "serve.sock"
+    proc = subprocess.Popen([sys.executable, str(TOOLS / "warm_kernel.py"), "serve", str(path)],
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    monkeypatch.setenv("DLCOURSE_WARM_KERNEL", str(path))
+    yield proc
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def _execute(nb, cwd, monkeypatch, timeout=60):
+    from nbclient import NotebookClient
+
+    monkeypatch.syspath_prepend(str(TOOLS))
+    tools = importlib.import_module("execute_notebooks")
+    folder = cwd / "kernel-sockets"
+    folder.mkdir(exist_ok=True)
+    NotebookClient(nb, timeout=timeout, allow_errors=True, resources={"metadata": {"path": str(cwd)}},
+                   config=tools.kernel_config(str(folder)),
+                   kernel_manager_class=tools.warm_kernel_manager_class()).execute()
+    return nb
+
+
+def _shown(nb) -> list:
+    """What a reader sees of each output (the figure's PNG by its size: same plot, same bytes;
+    a warning's file name carries the kernel's pid, which differs from any run to the next)."""
+    import re
+
+    seen = []
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            text = re.sub(r"ipykernel_\d+", "ipykernel_PID", "".join(out.get("text", "")))
+            seen.append((out["output_type"], out.get("name"), text,
+                         data.get("text/plain"), len(data.get("image/png", "")),
+                         out.get("ename"), out.get("evalue")))
+    return seen
+
+
+def _probe_notebook():
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(c) for c in PROBE]
+    nb.cells.append(nbformat.v4.new_code_cell("print('torch' in sys.modules)"))
+    return nb
+
+
+def test_a_warm_kernel_shows_a_notebook_what_a_fresh_one_does(tmp_path, monkeypatch, warm):
+    monkeypatch.setenv("DLCOURSE_PROBE", "seen")
+    warm_nb = _execute(_probe_notebook(), tmp_path, monkeypatch)
+    monkeypatch.delenv("DLCOURSE_WARM_KERNEL")
+    fresh_nb = _execute(_probe_notebook(), tmp_path, monkeypatch)
+    *warm_seen, warm_torch = _shown(warm_nb)
+    *fresh_seen, fresh_torch = _shown(fresh_nb)
+    # the last cell tells the two apart: only the warm kernel has PyTorch loaded already
+    assert (warm_torch[2], fresh_torch[2]) == ("True\n", "False\n")
+    assert warm_seen == fresh_seen
+    texts = "".join(s[2] for s in warm_seen)
+    assert str(tmp_path) in texts and "seen" in texts and "UserWarning: careful" in texts
+    assert any(s[4] > 1000 for s in warm_seen), "the figure is shown"
+
+
+def test_a_warm_kernel_that_times_out_is_killed(tmp_path, monkeypatch, warm):
+    import os
+    import time
+
+    nb = _probe_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os\nprint(os.getpid(), flush=True)\n"
+                                          "while True:\n    pass")]
+    from nbclient.exceptions import CellTimeoutError
+
+    with pytest.raises(CellTimeoutError):
+        _execute(nb, tmp_path, monkeypatch, timeout=3)
+    pid = int(nb.cells[0].outputs[0]["text"].split()[0])
+    for _ in range(50):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    else:
+        pytest.fail(f"the warm kernel {pid} outlived its timeout")
+
+
+def test_a_chapter_comes_out_the_same_from_a_warm_kernel(tmp_path, monkeypatch, warm):
+    for rel in ("chapters/03_activation_functions.ipynb", "exercises/01_ai_ml_dl.ipynb"):
+        source = ROOT / rel
+        warm_nb = _execute(nbformat.read(str(source), as_version=4), source.parent, monkeypatch)
+        with monkeypatch.context() as m:
+            m.delenv("DLCOURSE_WARM_KERNEL")
+            fresh_nb = _execute(nbformat.read(str(source), as_version=4), source.parent, m)
+        assert _shown(warm_nb) == _shown(fresh_nb), rel
+        assert not any(s[0] == "error" for s in _shown(warm_nb)), rel

@@ -11,7 +11,9 @@
 #      the exercise cells (tools/exercise.py sync) and the Korean notebooks in ko/
 #      (tools/ko_notebooks.py);
 #   4. the notebooks whose code changed executed in parallel, one kernel per core, into the
-#      execution cache (_build/.jupyter_cache, the one myst-nb reads; `execute:` in _config.yml);
+#      execution cache (_build/.jupyter_cache, the one myst-nb reads; `execute:` in _config.yml),
+#      each kernel forked from a process that imported ipykernel, NumPy, PyTorch and Matplotlib
+#      once (tools/warm_kernel.py; DLCOURSE_BOOK_WARM=0: a fresh kernel for each);
 #   5. jupyter-book build, which finds every notebook already executed in that cache and merges
 #      the stored outputs into the pages (it executes a notebook itself only if step 4 failed
 #      on it, and then reports the error as it always does);
@@ -90,6 +92,21 @@ JS
   touch "$vendor_stamp"
 fi
 
+# --- warm kernels for step 4 (tools/warm_kernel.py) ------------------------------------------
+# A process that imports ipykernel, NumPy, PyTorch and Matplotlib once; step 4 forks each
+# notebook's kernel from it instead of starting a fresh one. Started now so that its imports
+# overlap step 3; stopped after step 4. DLCOURSE_BOOK_WARM=0: fresh kernels.
+warm_pid=""
+if [ "${DLCOURSE_BOOK_WARM:-1}" != 0 ] && [ -z "${DLCOURSE_WARM_KERNEL:-}" ]; then
+  warm_dir=$(mktemp -d "${TMPDIR:-/tmp}/dlcourse-warm-XXXXXX")
+  OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1} \
+    MKL_NUM_THREADS=${MKL_NUM_THREADS:-1} "$py" tools/warm_kernel.py serve "$warm_dir/s" \
+    >/dev/null &
+  warm_pid=$!
+  trap 'kill "$warm_pid" 2>/dev/null || true; rm -rf "$warm_dir"' EXIT
+  export DLCOURSE_WARM_KERNEL="$warm_dir/s"
+fi
+
 # --- 3. glossary page and the notebooks' Colab cell ----------------------------------------
 "$py" tools/make_glossary.py
 "$py" tools/colab_cell.py
@@ -104,6 +121,10 @@ fi
 export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
 export MKL_NUM_THREADS=${MKL_NUM_THREADS:-1}
 "$py" tools/execute_notebooks.py "$@"
+if [ -n "$warm_pid" ]; then
+  kill "$warm_pid" 2>/dev/null || true
+  unset DLCOURSE_WARM_KERNEL
+fi
 
 # --- 5. the book -----------------------------------------------------------------------------
 # Sphinx copies the static files (assets/css/*.css) only when it writes some page: after a

@@ -24,6 +24,7 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import yaml
@@ -51,6 +52,62 @@ def kernel_config(folder: str):
                                      "connection_file": os.path.join(folder, "kernel.json")}})
 
 
+WARM = Path(__file__).resolve().parent / "warm_kernel.py"
+
+
+def warm_kernel_manager_class():
+    """nbclient's kernel manager, starting ``tools/warm_kernel.py launch`` instead of a fresh
+    ``python -m ipykernel_launcher`` while a warm process serves at ``$DLCOURSE_WARM_KERNEL``."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class WarmKernelManager(AsyncKernelManager):
+        def format_kernel_cmd(self, extra_arguments=None):
+            cmd = super().format_kernel_cmd(extra_arguments)
+            socket_path = os.environ.get("DLCOURSE_WARM_KERNEL")
+            if socket_path and cmd[1:3] == ["-m", "ipykernel_launcher"]:
+                return [cmd[0], str(WARM), "launch", socket_path, *cmd[3:]]
+            return cmd
+
+    return WarmKernelManager
+
+
+class WarmKernels:
+    """Warm kernels for the time of a ``with`` block: the ``tools/warm_kernel.py serve`` that
+    tools/build-book.sh started (``$DLCOURSE_WARM_KERNEL`` names its socket), else one started
+    here. Waits until it listens (it imports PyTorch and the rest: seconds), since every kernel
+    started before would pay those imports again. If it cannot start, kernels start fresh."""
+
+    def __enter__(self):
+        import subprocess
+
+        self.proc = self.folder = None
+        path = os.environ.get("DLCOURSE_WARM_KERNEL")
+        if not path:
+            self.folder = tempfile.mkdtemp(prefix="dlcourse-warm-")
+            path = os.path.join(self.folder, "serve.sock")
+            self.proc = subprocess.Popen([sys.executable, str(WARM), "serve", path],
+                                         stdout=subprocess.DEVNULL)
+            os.environ["DLCOURSE_WARM_KERNEL"] = path
+        deadline = time.monotonic() + 120
+        while not os.path.exists(path + ".ready") and time.monotonic() < deadline:
+            if self.proc is not None and self.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        return os.path.exists(path + ".ready")
+
+    def __exit__(self, *exc):
+        if self.proc is None:
+            return   # build-book.sh's: it stops it
+        os.environ.pop("DLCOURSE_WARM_KERNEL", None)
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except Exception:
+                self.proc.kill()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
 def _ipc_worker_class():
     from jupyter_cache.executors.basic import ExecutionWorkerLocalMProc
     from jupyter_cache.executors.utils import single_nb_execution
@@ -65,7 +122,8 @@ def _ipc_worker_class():
             try:
                 return single_nb_execution(project_nb.nb, cwd=str(Path(project_nb.uri).parent),
                                            timeout=data.timeout, allow_errors=data.allow_errors,
-                                           config=kernel_config(folder))
+                                           config=kernel_config(folder),
+                                           kernel_manager_class=warm_kernel_manager_class())
             finally:
                 shutil.rmtree(folder, ignore_errors=True)
 
@@ -140,12 +198,14 @@ def main(argv: list[str]) -> int:
     jobs = int(os.environ.get("DLCOURSE_BOOK_JOBS", 0)) or len(os.sched_getaffinity(0))
     jobs = max(1, min(jobs, len(todo)))
     timeout, allow_errors = execute.get("timeout", 30), bool(execute.get("allow_errors", False))
-    print(f"[book] executing {len(todo)} of {len(uris)} notebooks, {jobs} at a time",
-          file=sys.stderr)
     root = Path.cwd()
     start = time.perf_counter()
     failed = []
-    with cf.ProcessPoolExecutor(max_workers=jobs) as pool:
+    # DLCOURSE_BOOK_WARM=0: a fresh kernel for every notebook
+    warm = WarmKernels() if os.environ.get("DLCOURSE_BOOK_WARM", "1") != "0" else nullcontext()
+    with warm as warmed, cf.ProcessPoolExecutor(max_workers=jobs) as pool:
+        print(f"[book] executing {len(todo)} of {len(uris)} notebooks, {jobs} at a time"
+              + (", in warm kernels (tools/warm_kernel.py)" if warmed else ""), file=sys.stderr)
         futures = {pool.submit(execute_one, ProcessData(r.pk, r.uri, cache, timeout,
                                                         allow_errors)): r for r in todo}
         for future in cf.as_completed(futures):

@@ -19,7 +19,9 @@ applied, as in the tests), with this checkout's ``.venv`` and vendored widget Ja
    newcomer run it), against the cold build of step 2 (tens of minutes);
 8. the cold build of both editions (English and the Korean one under ``ko/``, issue 15)
    against a cold build of the English site alone (``DLCOURSE_BOOK_KOREAN=0``), each from an
-   empty execution cache; the both-editions build is step 2's when it ran.
+   empty execution cache; the both-editions build is step 2's when it ran, and then step 2
+   again with a fresh kernel per notebook (``DLCOURSE_BOOK_WARM=0``), to show what the warm
+   kernels (tools/warm_kernel.py) save.
 
     python tools/bench.py                  # steps 1-6 and dlcourse vs torch (about 10 minutes)
     python tools/bench.py --full           # and `make test` from a fresh clone
@@ -217,11 +219,13 @@ def book_env() -> dict[str, str]:
     return env
 
 
-def build(book: Path, config: Path, out: Path, korean: bool = True) -> tuple[float, bool, str]:
+def build(book: Path, config: Path, out: Path, korean: bool = True,
+          warm: bool = True) -> tuple[float, bool, str]:
     """``tools/build-book.sh`` in ``book``: (seconds, succeeded, log); ``korean=False``: the
-    English site alone."""
+    English site alone; ``warm=False``: a fresh kernel for every notebook."""
     start = time.perf_counter()
-    env = book_env() | ({} if korean else {"DLCOURSE_BOOK_KOREAN": "0"})
+    env = book_env() | ({} if korean else {"DLCOURSE_BOOK_KOREAN": "0"}) \
+        | ({} if warm else {"DLCOURSE_BOOK_WARM": "0"})
     proc = subprocess.run(["bash", "tools/build-book.sh", "--config", str(config),
                            "--path-output", str(out)], cwd=book, env=env,
                           capture_output=True, text=True)
@@ -326,6 +330,12 @@ def bench_editions(book: Path, tmp: Path, both: dict | None = None) -> dict:
     print(f"[bench] English alone: {seconds:.1f} s ({'ok' if ok else 'FAILED'})", file=sys.stderr)
     if both and both.get("cold"):
         result["both"], result["korean"] = both["cold"], both.get("cold_korean")
+        print("[bench] cold build with fresh kernels (DLCOURSE_BOOK_WARM=0)", file=sys.stderr)
+        seconds, ok, _ = build(book, cold_config(book, tmp, "cache-fresh"), tmp / "out-fresh",
+                               warm=False)
+        result["fresh"] = (seconds, ok)
+        print(f"[bench] fresh kernels: {seconds:.1f} s ({'ok' if ok else 'FAILED'})",
+              file=sys.stderr)
         return result
     print("[bench] cold build of both editions (empty cache)", file=sys.stderr)
     seconds, ok, log = build(book, cold_config(book, tmp, "cache-both"), tmp / "out-both")
@@ -453,6 +463,11 @@ def render(info, load, note, conv, mlp, book, imp, full, fig, prev, editions=Non
         lines.append(f"| of the cold build: the parallel notebook execution / the rest (set-up, "
                      f"Sphinx reading the cached outputs, writing the pages) | {executed:.1f} s / "
                      f"{fig['cold_s'] - executed:.1f} s | | | |")
+    fresh = (editions or {}).get("fresh")
+    if fresh and fresh[1] and fig.get("serial_sum_s"):
+        lines.append(f"| the same cold build with a fresh kernel per notebook "
+                     f"(`DLCOURSE_BOOK_WARM=0`, no warm kernels) / sum of the serial times | "
+                     f"{fresh[0] / fig['serial_sum_s']:.2f}x ({fresh[0]:.1f} s) | | | |")
     nc = fig["nochange_s"]
     times = ", ".join(f"{t:.1f}" for t in (book or {}).get("nochange", []))
     lines.append(f"| rebuild, nothing changed (median of {times or '-'}) | {f(nc, '.1f', ' s')} | "

@@ -304,15 +304,27 @@ def _busy_cpus(n: int, seconds: float) -> list:
     return [subprocess.Popen([sys.executable, "-c", code]) for _ in range(n)]
 
 
+def _steps(cpu_seconds: float) -> int:
+    """How many steps of ``s += i`` take about ``cpu_seconds`` of CPU time on this machine."""
+    import time
+
+    n, s, start = 2_000_000, 0, time.process_time()
+    for i in range(n):
+        s += i
+    return max(1, int(n * cpu_seconds / max(time.process_time() - start, 1e-6)))
+
+
 def test_same_gradebook_on_a_quiet_and_on_a_loaded_machine(tmp_path):
     """CPU-time limits: the verdicts do not depend on what else the machine is doing."""
     cells = {
         "full": [IMPORTS] + [_ans(e) for e in CH01],
         "wrong": [IMPORTS, _ans("01.kmeans_step", WRONG["01.kmeans_step"][0]), _ans("01.epsilon_greedy")],
-        # honest work of about 2 s of CPU in the answer's cell, under a 3 s cell limit: a
-        # wall-clock limit runs out on a loaded machine, a CPU-time limit does not
-        "work": [IMPORTS, _ans("01.fit_threshold", "s = 0\nfor i in range(20_000_000):\n    s += i\n"
-                                                   + SOL["01.fit_threshold"])],
+        # honest work of about 1.5 s of CPU in the answer's cell, under a 3 s cell limit: a
+        # wall-clock limit runs out on a loaded machine, a CPU-time limit does not. The loop's
+        # length is measured on this machine: a fixed 20 million steps took 3 s of CPU on a
+        # slower 2-core machine and ran out of even the CPU-time limit, quiet or loaded.
+        "work": [IMPORTS, _ans("01.fit_threshold", f"s = 0\nfor i in range({_steps(1.5)}):\n"
+                                                   "    s += i\n" + SOL["01.fit_threshold"])],
         "loops": [IMPORTS, _ans("01.fit_threshold", "def fit_threshold(x, y):\n    while True:\n        pass\n"),
                   "while True:\n    pass", _ans("01.epsilon_greedy")],
     }

@@ -180,3 +180,29 @@ def test_a_chapter_comes_out_the_same_from_a_warm_kernel(tmp_path, monkeypatch, 
             fresh_nb = _execute(nbformat.read(str(source), as_version=4), source.parent, m)
         assert _shown(warm_nb) == _shown(fresh_nb), rel
         assert not any(s[0] == "error" for s in _shown(warm_nb)), rel
+
+
+def test_warm_kernels_only_when_the_notebooks_outnumber_the_cores(tmp_path, monkeypatch):
+    """Two notebooks, one at a time: both in warm kernels (PyTorch already loaded). One notebook
+    per core: a fresh kernel, since waiting for the warm process would gain nothing."""
+    cache = _project(tmp_path, ["import sys\nprint('torch' in sys.modules)"])
+    nb = nbformat.read(str(tmp_path / "page.ipynb"), as_version=4)
+    nb.cells[0].source += "  # the other one"   # not the same code: not the same cache record
+    nbformat.write(nb, str(tmp_path / "other.ipynb"))
+    (tmp_path / "_toc.yml").write_text(yaml.safe_dump(
+        {"format": "jb-book", "root": "page", "chapters": [{"file": "other"}]}))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DLCOURSE_WARM_KERNEL", raising=False)
+    monkeypatch.setenv("DLCOURSE_BOOK_JOBS", "1")
+    assert _main(monkeypatch) == 0
+    from jupyter_cache import get_cache
+
+    seen = sorted("".join(o.get("text", "")) for r in get_cache(str(cache)).list_cache_records()
+                  for c in get_cache(str(cache)).get_cache_bundle(r.pk).nb.cells
+                  for o in c.get("outputs", []))
+    assert seen == ["True\n", "True\n"]
+    (tmp_path / "one").mkdir()
+    cache = _project(tmp_path / "one", ["import sys\nprint('torch' in sys.modules)"])
+    monkeypatch.chdir(tmp_path / "one")
+    assert _main(monkeypatch) == 0
+    assert _outputs(cache) == ["False\n"]

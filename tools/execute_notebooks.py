@@ -201,8 +201,14 @@ def main(argv: list[str]) -> int:
     root = Path.cwd()
     start = time.perf_counter()
     failed = []
-    # DLCOURSE_BOOK_WARM=0: a fresh kernel for every notebook
-    warm = WarmKernels() if os.environ.get("DLCOURSE_BOOK_WARM", "1") != "0" else nullcontext()
+    # Warm kernels pay off when notebooks outnumber the cores: with one notebook per core, each
+    # fresh kernel's imports run at the same time as the warm process's would, and waiting for
+    # it gains nothing. DLCOURSE_BOOK_WARM=0: a fresh kernel for every notebook.
+    if os.environ.get("DLCOURSE_BOOK_WARM", "1") != "0" and len(todo) > jobs:
+        warm = WarmKernels()
+    else:
+        os.environ.pop("DLCOURSE_WARM_KERNEL", None)   # build-book.sh's, unused: fresh kernels
+        warm = nullcontext()
     with warm as warmed, cf.ProcessPoolExecutor(max_workers=jobs) as pool:
         print(f"[book] executing {len(todo)} of {len(uris)} notebooks, {jobs} at a time"
               + (", in warm kernels (tools/warm_kernel.py)" if warmed else ""), file=sys.stderr)
@@ -212,9 +218,15 @@ def main(argv: list[str]) -> int:
             uri = futures[future].uri
             code, _ = future.result()
             name = os.path.relpath(uri, root)
-            if code == 0:
-                seconds = cache.get_cached_project_nb(uri).data.get("execution_seconds", 0.0)
+            record = cache.get_cached_project_nb(uri) if code == 0 else None
+            if record is not None:
+                seconds = (record.data or {}).get("execution_seconds", 0.0)
                 print(f"[book]   {name}: {seconds:.1f} s", file=sys.stderr)
+            elif code == 0:   # cached, but not under the notebook as it is on disk now
+                failed.append(name)
+                print(f"[book]   {name}: executed, but the notebook on disk no longer matches "
+                      "what was executed (changed meanwhile?); the book build runs it again",
+                      file=sys.stderr)
             else:
                 failed.append(name)
                 print(f"[book]   {name}: FAILED (the book build runs it again and shows the "

@@ -59,6 +59,13 @@ class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     block_on_close = False
 
+    def handle_error(self, request, client_address):
+        import sys
+
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return   # the browser (or the test's reader) went away mid-answer: nothing to say
+        super().handle_error(request, client_address)
+
 
 @contextlib.contextmanager
 def serve(directory: Path):

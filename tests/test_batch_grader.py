@@ -305,12 +305,15 @@ def _busy_cpus(n: int, seconds: float) -> list:
 
 
 def _steps(cpu_seconds: float) -> int:
-    """How many steps of ``s += i`` take about ``cpu_seconds`` of CPU time on this machine."""
+    """How many steps of the cell's loop take about ``cpu_seconds`` of CPU time on this machine,
+    measured as the cell runs it: at the top level, where ``s`` and ``i`` are globals (slower
+    than in a function)."""
     import time
 
-    n, s, start = 2_000_000, 0, time.process_time()
-    for i in range(n):
-        s += i
+    n = 2_000_000
+    loop = compile("s = 0\nfor i in range(n):\n    s += i\n", "<calibration>", "exec")
+    start = time.process_time()
+    exec(loop, {"n": n})
     return max(1, int(n * cpu_seconds / max(time.process_time() - start, 1e-6)))
 
 
@@ -319,11 +322,12 @@ def test_same_gradebook_on_a_quiet_and_on_a_loaded_machine(tmp_path):
     cells = {
         "full": [IMPORTS] + [_ans(e) for e in CH01],
         "wrong": [IMPORTS, _ans("01.kmeans_step", WRONG["01.kmeans_step"][0]), _ans("01.epsilon_greedy")],
-        # honest work of about 1.5 s of CPU in the answer's cell, under a 3 s cell limit: a
-        # wall-clock limit runs out on a loaded machine, a CPU-time limit does not. The loop's
-        # length is measured on this machine: a fixed 20 million steps took 3 s of CPU on a
-        # slower 2-core machine and ran out of even the CPU-time limit, quiet or loaded.
-        "work": [IMPORTS, _ans("01.fit_threshold", f"s = 0\nfor i in range({_steps(1.5)}):\n"
+        # honest work of about 1 s of CPU in the answer's cell, under a 3 s cell limit: a
+        # wall-clock limit runs out on a loaded machine (eight busy processes on two cores), a
+        # CPU-time limit does not. The loop's length is measured on this machine: a fixed 20
+        # million steps took 3 s of CPU on a slower 2-core machine and ran out of even the
+        # CPU-time limit, quiet or loaded.
+        "work": [IMPORTS, _ans("01.fit_threshold", f"s = 0\nfor i in range({_steps(1.0)}):\n"
                                                    "    s += i\n" + SOL["01.fit_threshold"])],
         "loops": [IMPORTS, _ans("01.fit_threshold", "def fit_threshold(x, y):\n    while True:\n        pass\n"),
                   "while True:\n    pass", _ans("01.epsilon_greedy")],

@@ -116,9 +116,16 @@ def _shown(nb) -> list:
 
     seen = []
     for cell in nb.cells:
+        first = len(seen)   # merge within a cell only
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             text = re.sub(r"ipykernel_\d+", "ipykernel_PID", "".join(out.get("text", "")))
+            if out["output_type"] == "stream" and len(seen) > first \
+                    and seen[-1][:2] == ("stream", out.get("name")):
+                # one print can reach the notebook in two pieces when the kernel's output
+                # thread flushes between them (seen under load, warm or fresh): the same text
+                seen[-1] = seen[-1][:2] + (seen[-1][2] + text,) + seen[-1][3:]
+                continue
             seen.append((out["output_type"], out.get("name"), text,
                          data.get("text/plain"), len(data.get("image/png", "")),
                          out.get("ename"), out.get("evalue")))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures as cf
+import functools
 import hashlib
 import json
 import os
@@ -55,6 +56,7 @@ def kernel_config(folder: str):
 WARM = Path(__file__).resolve().parent / "warm_kernel.py"
 
 
+@functools.lru_cache(maxsize=None)   # one class per process, not one per notebook
 def warm_kernel_manager_class():
     """nbclient's kernel manager, starting ``tools/warm_kernel.py launch`` instead of a fresh
     ``python -m ipykernel_launcher`` while a warm process serves at ``$DLCOURSE_WARM_KERNEL``."""

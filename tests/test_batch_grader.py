@@ -67,7 +67,10 @@ NOTEBOOKS = {
                        _ans("01.kmeans_step"), _ans("01.epsilon_greedy")],
     # infinite loops: at top level (interruptible), one that swallows the interrupt, and in answers
     "loop_top": [IMPORTS, _ans("01.fit_threshold"), "while True:\n    pass", _ans("01.kmeans_step")],
-    "loop_stubborn": [IMPORTS, _ans("01.fit_threshold"),
+    # (named to sort first: the grader takes the submissions in the order of their paths, and
+    # this one waits out its wall-clock backstops, about 74 s, so it starts at once while the
+    # other job slot grades the rest; sorted 11th, it made the fixture 84 s long instead of 74)
+    "asleep_stubborn": [IMPORTS, _ans("01.fit_threshold"),
                       "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n    except BaseException:\n        pass",
                       _ans("01.epsilon_greedy")],
     "loop_in_answer": [IMPORTS, _ans("01.fit_threshold", "def fit_threshold(x, y):\n    while True:\n        pass\n"),
@@ -184,8 +187,8 @@ def test_kernel_exit_inside_an_answer(graded):
 
 def test_infinite_loops(graded):
     assert _st(graded, "loop_top")["01.kmeans_step"] == "passed"
-    assert _st(graded, "loop_stubborn")["01.fit_threshold"] == "passed"
-    assert _st(graded, "loop_stubborn")["01.epsilon_greedy"] == "passed"
+    assert _st(graded, "asleep_stubborn")["01.fit_threshold"] == "passed"
+    assert _st(graded, "asleep_stubborn")["01.epsilon_greedy"] == "passed"
     st = _st(graded, "loop_in_answer")
     assert st["01.fit_threshold"] == "timeout" and st["01.kmeans_step"] == "timeout"
     assert st["01.epsilon_greedy"] == "passed"

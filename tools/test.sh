@@ -5,11 +5,15 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-py=$(tools/venv.sh | tail -n 1)
+# Headless Chromium for tests/test_browser.py (apt-get, once) installs while tools/venv.sh sets
+# up .venv: on a fresh machine neither has to wait for the other.
+bash tools/browser.sh &
+browser=$!
+py=$(tools/venv.sh | tail -n 1) || { wait "$browser" || true; exit 1; }
+wait "$browser"
 # One BLAS/OpenMP thread per process: two workers (and the kernels they start) on two cores
 # would otherwise oversubscribe the CPU, and spinning threads slow everything down manyfold.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
-bash tools/browser.sh   # headless Chromium for tests/test_browser.py (apt-get, once)
 # Two workers. The newcomer book build (make book -W in a fresh clone) happens once per run,
 # whichever worker needs it first (tests/conftest.py, a file lock); the tests that read it, the
 # site, browser and notebook tests (xdist group "site"), run on one worker while the other runs

@@ -71,8 +71,8 @@ NOTEBOOKS = {
     # this one waits out its wall-clock backstops, about 74 s, so it starts at once while the
     # other job slot grades the rest; sorted 11th, it made the fixture 84 s long instead of 74)
     "asleep_stubborn": [IMPORTS, _ans("01.fit_threshold"),
-                      "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n    except BaseException:\n        pass",
-                      _ans("01.epsilon_greedy")],
+                        "import time\nwhile True:\n    try:\n        time.sleep(0.05)\n    except BaseException:\n        pass",
+                        _ans("01.epsilon_greedy")],
     "loop_in_answer": [IMPORTS, _ans("01.fit_threshold", "def fit_threshold(x, y):\n    while True:\n        pass\n"),
                        _ans("01.kmeans_step", "def kmeans_step(X, c):\n    while True:\n        try:\n"
                                               "            pass\n        except BaseException:\n            pass\n"),

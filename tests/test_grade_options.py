@@ -278,13 +278,13 @@ def _counting(monkeypatch, fail_on=None):
     real = submission._run_worker
     armed = [fail_on]
 
-    def run(job, workdir, hard, log):
+    def run(job, workdir, hard, log, *zygote):
         sub = job["notebook"]
         calls.append(sub)
         if armed[0] is not None and len(calls) == armed[0]:
             armed[0] = None  # once only
             raise Interrupted
-        return real(job, workdir, hard, log)
+        return real(job, workdir, hard, log, *zygote)
 
     monkeypatch.setattr(submission, "_run_worker", run)
     return calls

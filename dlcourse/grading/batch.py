@@ -6,7 +6,8 @@ How a submission is graded:
    prefix. Every exercise of that chapter gets a row in the gradebook, even when missing.
 2. The grader computes the expected values **in its own process**, before any learner code runs.
 3. The submission is copied (never modified) into a fresh temporary folder and executed by a
-   worker process (its own process group) in a fresh Jupyter kernel started through a temporary
+   worker process (its own process group; forked from the batch's worker zygote, which has its
+   imports done: ``_zygote.py``) in a fresh Jupyter kernel started through a temporary
    kernelspec whose launcher caps the kernel's memory (``RLIMIT_AS``). Each cell has a timeout,
    errors are allowed, the whole notebook has a time limit, captured output is capped.
 4. After the learner's cells, one harvest cell per exercise calls the learner's ``name`` on the
@@ -50,7 +51,7 @@ from .gradebook import (COLUMNS, Row, log_submission, summary, update_gradebook,
 from .merge import manifest_path
 from .roster import DEFAULT_STUDENT_PATTERN, Identity, make_plan, manifest
 from .roster import shard as roster_shard
-from .submission import grade_one, make_kernelspec
+from .submission import WorkerZygote, grade_one, make_kernelspec
 
 __all__ = ["grade", "main", "Row", "chapter_of", "COLUMNS", "UsageError"]
 
@@ -273,7 +274,11 @@ def grade(submissions: Sequence[str | os.PathLike], out: str | os.PathLike | Non
         opts["logdir"] = str(kroot / "logs")  # each submission's worker log, appended when done
     n_jobs = max(1, int(jobs or min(len(subs), os.cpu_count() or 1, 4)))
     t0 = time.monotonic()
-    results = _grade_all(plan, _Run(expected, kroot, opts, store), n_jobs, memory_mb)
+    opts["zygote"] = WorkerZygote()  # forks the workers (submission.py)
+    try:
+        results = _grade_all(plan, _Run(expected, kroot, opts, store), n_jobs, memory_mb)
+    finally:
+        opts.pop("zygote").close()
     rows = [r for rs in results for r in rs]
     elapsed = time.monotonic() - t0
     table = _write_gradebook(out, rows, only, everyone, shard, seed) if out is not None else None

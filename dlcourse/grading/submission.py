@@ -5,7 +5,8 @@ Steps 2-5 of how a submission is graded (the whole list is in batch.py's docstri
 2. The grader computes the expected values **in its own process**, before any learner code runs
    (roster.make_plan); :func:`grade_one` gets them as ``expected``.
 3. The submission is copied (never modified) into a fresh temporary folder and executed by a
-   worker process (``_worker.py``, its own process group) in a fresh Jupyter kernel started
+   worker process (``_worker.py``, its own process group; forked by the batch's
+   :class:`WorkerZygote`, else started afresh) in a fresh Jupyter kernel started
    through a temporary kernelspec (:func:`make_kernelspec`) whose launcher caps the kernel's
    memory (``RLIMIT_AS``). Each cell has a timeout, errors are allowed, the whole notebook has
    a time limit, captured output is capped.
@@ -23,6 +24,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -39,7 +41,7 @@ from .harvest import wall_limit
 from .judge import Result, answer_spec, encoded_inputs
 from .spec import Exercise
 
-__all__ = ["KERNEL_NAME", "make_kernelspec", "grade_one"]
+__all__ = ["KERNEL_NAME", "make_kernelspec", "grade_one", "WorkerZygote"]
 
 _HERE = Path(__file__).resolve().parent
 KERNEL_NAME = "dlcourse-grader"
@@ -70,24 +72,94 @@ def _inputs_for(exs: Sequence[Exercise], expected: dict) -> list[dict]:
             for ex in exs]
 
 
-def _run_worker(job: dict, workdir: Path, hard_limit: float, log_path: str | None) -> dict:
-    """Run ``_worker.py`` on ``job`` and return its JSON report (read from a pipe, capped)."""
+class WorkerZygote:
+    """The batch's worker zygote (``_zygote.py``): a process, started once per batch, that has
+    imported what a worker needs and forks one per submission (a third of a submission's CPU
+    time went into a fresh worker's imports). Started on first use; when it cannot start or
+    fork, :func:`_run_worker` starts ``_worker.py`` itself. ``DLCOURSE_GRADE_ZYGOTE=0``: never
+    use it. Shared by the batch's threads; :meth:`close` ends it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._sock: socket.socket | None = None
+        self._proc: subprocess.Popen | None = None
+        self._broken = os.environ.get("DLCOURSE_GRADE_ZYGOTE", "1") == "0"
+
+    def _start(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            self._proc = subprocess.Popen(
+                [sys.executable, str(_HERE / "_zygote.py"), str(theirs.fileno())],
+                pass_fds=(theirs.fileno(),), start_new_session=True, stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        finally:
+            theirs.close()
+        ours.settimeout(120)
+        if json.loads(ours.recv(256) or b"{}").get("ready") is not True:
+            raise OSError("the worker zygote did not start")
+        self._sock = ours
+
+    def spawn(self, job_path: Path, result_fd: int, log_fd: int, cwd: Path, env: dict):
+        """Fork a worker for ``job_path``: ``(pid, answer socket)``, or None (start one)."""
+        answer, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            with self._lock:
+                if self._broken:
+                    raise OSError("no zygote")
+                if self._sock is None:
+                    try:
+                        self._start()
+                    except (OSError, ValueError):
+                        self._broken = True
+                        raise
+                request = json.dumps({"job": str(job_path), "cwd": str(cwd), "env": env}).encode()
+                socket.send_fds(self._sock, [request], [result_fd, log_fd, theirs.fileno()])
+            answer.settimeout(60)
+            said = json.loads(answer.recv(4096) or b"{}")
+            if not isinstance(said.get("pid"), int):
+                raise OSError(str(said.get("error", "the zygote did not fork")))
+            return said["pid"], answer
+        except (OSError, ValueError):
+            answer.close()
+            return None
+        finally:
+            theirs.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._broken = True
+            if self._sock is not None:
+                self._sock.close()  # the zygote ends once its workers have ended
+            if self._proc is not None:
+                try:
+                    self._proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    self._proc.kill()
+                    self._proc.wait()
+
+
+def _run_worker(job: dict, workdir: Path, hard_limit: float, log_path: str | None,
+                zygote: WorkerZygote | None = None) -> dict:
+    """Run ``_worker.py`` on ``job`` (forked by ``zygote`` when it can, else started afresh)
+    and return its JSON report (read from a pipe, capped)."""
     job_path = workdir / "job.json"
     job_path.write_text(json.dumps(job), encoding="utf-8")
+    env = {**os.environ, "DLCOURSE_GRADE_BATCH": job.get("batch_id", ""),
+           "DLCOURSE_SANDBOX_DENY": job.get("deny", "")}
     r, w = os.pipe()
-    err = open(log_path, "wb") if log_path else subprocess.DEVNULL  # this submission's own log
+    # this submission's own log
+    err = os.open(log_path or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    proc = forked = None
     try:
-        proc = subprocess.Popen(
-            [sys.executable, str(_HERE / "_worker.py"), str(job_path), str(w)],
-            pass_fds=(w,), start_new_session=True, stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL, stderr=err, cwd=str(workdir),
-            env={**os.environ, "DLCOURSE_GRADE_BATCH": job.get("batch_id", ""),
-                 "DLCOURSE_SANDBOX_DENY": job.get("deny", "")},
-        )
+        forked = zygote.spawn(job_path, w, err, workdir, env) if zygote is not None else None
+        if forked is None:
+            proc = subprocess.Popen(
+                [sys.executable, str(_HERE / "_worker.py"), str(job_path), str(w)],
+                pass_fds=(w,), start_new_session=True, stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL, stderr=err, cwd=str(workdir), env=env)
     finally:
         os.close(w)
-        if log_path:
-            err.close()
+        os.close(err)
     chunks: list[bytes] = []
 
     def _read() -> None:
@@ -101,7 +173,10 @@ def _run_worker(job: dict, workdir: Path, hard_limit: float, log_path: str | Non
 
     reader = threading.Thread(target=_read, daemon=True)
     reader.start()
-    timed_out = _wait_then_end(proc, hard_limit)
+    if forked is not None:
+        timed_out, status = _wait_forked(*forked, reader, hard_limit)
+    else:
+        timed_out, status = _wait_then_end(proc, hard_limit), proc.returncode
     reader.join(timeout=5)
     if timed_out:
         return {"fatal_timeout": True}
@@ -109,7 +184,31 @@ def _run_worker(job: dict, workdir: Path, hard_limit: float, log_path: str | Non
         return json.loads(b"".join(chunks).decode("utf-8"))
     except Exception:
         return {"fatal": "the grader's worker stopped without a report "
-                         f"(exit status {proc.returncode})"}
+                         f"(exit status {status})"}
+
+
+def _wait_forked(pid: int, answer: socket.socket, reader: threading.Thread,
+                 hard_limit: float) -> tuple[bool, int | None]:
+    """As :func:`_wait_then_end` for a worker the zygote forked: wait until its report pipe
+    closes (it has ended) or ``hard_limit`` seconds, then end everything it started; (ran out
+    of time, its exit status as the zygote saw it, or None)."""
+    reader.join(timeout=hard_limit)
+    timed_out = reader.is_alive()
+    sandbox.kill_tree(pid)
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    status = None
+    try:
+        answer.settimeout(30)
+        said = json.loads(answer.recv(4096) or b"{}")
+        status = os.waitstatus_to_exitcode(said["status"]) if "status" in said else None
+    except (OSError, ValueError):
+        pass
+    finally:
+        answer.close()
+    return timed_out, status
 
 
 def _wait_then_end(proc: subprocess.Popen, hard_limit: float) -> bool:
@@ -171,7 +270,8 @@ def grade_one(sub: str, chapter: str | None, exs: list[Exercise], expected: dict
                 + sum(wall_limit(ex.time_limit) + 30.0 for ex in exs) + 120.0)
         t0 = time.monotonic()
         own_log = str(logdir / f"{workdir.name}.log") if logdir else None
-        report = _run_worker(_job(workdir, exs, nonce, kroot, opts), workdir, hard, own_log)
+        report = _run_worker(_job(workdir, exs, nonce, kroot, opts), workdir, hard, own_log,
+                             opts.get("zygote"))
         report["wall"] = round(time.monotonic() - t0, 1)
         # the feedback column in the submission's language, as its own check cell shows it
         with i18n.using(i18n.notebook_language(sub) or opts.get("language") or i18n.language()):

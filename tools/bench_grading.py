@@ -9,7 +9,9 @@ ratios):
 1. **nbclient alone**: the same notebooks executed one by one with ``nbclient`` (a fresh kernel
    each, errors allowed), the yardstick;
 2. **first run**: ``dlcourse grade --jobs J`` with an empty result cache; mean seconds per
-   submission against the yardstick's mean (target at most 1.5x);
+   submission against the yardstick's mean (target at most 1.5x); then the same class with
+   ``DLCOURSE_GRADE_ZYGOTE=0`` (each worker started afresh instead of forked from the batch's
+   worker zygote), wall and CPU time against the first run;
 3. **cached regrade** of the unchanged class (repeated, median) against the first run (target
    at most 0.3x);
 4. **shard simulation**: ``--shard I/N`` as N processes at once (``--jobs 1`` each, their own
@@ -88,12 +90,21 @@ def _nbclient_alone(subs: list[str]) -> list[float]:
     return times
 
 
-def _run(cmd: list[str]) -> float:
+def _run(cmd: list[str], env: dict | None = None) -> float:
+    """Wall seconds of ``cmd``; its CPU seconds (all its processes) go to ``CPU[-1]``."""
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:3])} ... failed:\n{proc.stderr[-2000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     return time.perf_counter() - t0
+
+
+CPU: list[float] = []
 
 
 def _shards(subs: list[str], tmp: Path, n: int) -> tuple[float, bytes]:
@@ -127,6 +138,13 @@ def main(argv=None) -> int:
         alone = _nbclient_alone(subs)
         grade = [DLCOURSE, "grade", *subs, "--jobs", str(args.jobs), "--cache", str(tmp / "c")]
         first = _run(grade + ["--out", str(tmp / "first.csv")])
+        first_cpu = CPU[-1]
+        # the same, each worker started afresh instead of forked from the batch's zygote
+        fresh = _run([DLCOURSE, "grade", *subs, "--jobs", str(args.jobs), "--cache",
+                      str(tmp / "c-fresh"), "--out", str(tmp / "fresh.csv")],
+                     env={**os.environ, "DLCOURSE_GRADE_ZYGOTE": "0"})
+        fresh_cpu = CPU[-1]
+        same_fresh = (tmp / "fresh.csv").read_bytes() == (tmp / "first.csv").read_bytes()
         cached = [_run(grade + ["--out", str(tmp / f"again{k}.csv")]) for k in range(args.repeat)]
         same_cached = all((tmp / f"again{k}.csv").read_bytes() == (tmp / "first.csv").read_bytes()
                           for k in range(args.repeat))
@@ -158,11 +176,14 @@ cell, 2048 MiB per kernel).
 | machine | {platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()} | | |
 | nbclient alone, one by one (mean per notebook) | {per_alone:.2f} s (total {sum(alone):.1f} s) | 1 | |
 | `dlcourse grade --jobs {args.jobs}`, empty cache (mean per submission) | {per_grade:.2f} s (total {first:.1f} s) | {r1:.2f}x nbclient | <= 1.5x: {verdict(r1, 1.5)} |
+| CPU time of that run (all its processes), per submission | {first_cpu / n:.2f} s (total {first_cpu:.1f} s) | {first_cpu / fresh_cpu:.2f}x the next row's | |
+| the same with each worker started afresh, not forked from the batch's zygote (`DLCOURSE_GRADE_ZYGOTE=0`): wall; CPU per submission | {fresh:.1f} s; {fresh_cpu / n:.2f} s | {first / fresh:.2f}x (wall, zygote / afresh) | |
 | cached regrade of the unchanged class (median of {args.repeat}) | {cached_med:.1f} s | {r2:.2f}x first run | <= 0.3x: {verdict(r2, 0.3)} |
 | `--shard I/{args.shards}` as {args.shards} processes at once (`--jobs 1` each) + `merge` | {shard_wall:.1f} s | {r3:.2f}x first run | |
 
 Gradebooks: the cached regrades are {'identical' if same_cached else 'NOT identical'} to the
-first run's; the merged shards are {'identical' if same_shards else 'NOT identical'} to it.
+first run's; the merged shards are {'identical' if same_shards else 'NOT identical'} to it; the
+run with workers started afresh is {'identical' if same_fresh else 'NOT identical'} to it.
 Rows: {len(rows)}; statuses: {', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}.
 
 What the grader adds to nbclient's execution: a capped kernel per submission, one harvest

@@ -112,13 +112,7 @@ def serve(control: socket.socket, worker) -> None:
                 _fork_worker(worker, data, fds, waiting, control, sel)
             for fd in fds:
                 os.close(fd)
-        while waiting:
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
+        for pid, status in worker.sandbox.reaped():
             answer = waiting.pop(pid, None)
             if answer is not None:
                 _answer(answer, {"status": status})

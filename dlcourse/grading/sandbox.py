@@ -37,7 +37,7 @@ import sys
 import time
 
 __all__ = ["abi_version", "features", "describe", "confine", "python_read_dirs",
-           "become_subreaper", "descendants", "kill_tree", "SandboxError"]
+           "become_subreaper", "descendants", "kill_tree", "reaped", "SandboxError"]
 
 _SYS_CREATE, _SYS_ADD_RULE, _SYS_RESTRICT = 444, 445, 446  # the same on every architecture
 _CREATE_RULESET_VERSION = 1
@@ -392,11 +392,18 @@ def _alive(pid: int) -> bool:
         return False
 
 
-def _reap() -> None:
+def reaped():
+    """``(pid, wait status)`` of each child of this process that has ended, without waiting."""
     while True:
         try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
+            pid, status = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             return
         if pid == 0:
             return
+        yield pid, status
+
+
+def _reap() -> None:
+    for _ in reaped():
+        pass

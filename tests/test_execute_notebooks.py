@@ -97,15 +97,20 @@ def warm(tmp_path, monkeypatch):
 
 
 def _execute(nb, cwd, monkeypatch, timeout=60):
+    """Run ``nb`` with ``cwd`` as its folder. The kernel's sockets go to a temporary folder of
+    their own, never into ``cwd``: that is the repository's ``chapters/`` or ``exercises/`` for
+    a real chapter, which other tests copy while this one runs."""
+    import tempfile
+
     from nbclient import NotebookClient
 
     monkeypatch.syspath_prepend(str(TOOLS))
     tools = importlib.import_module("execute_notebooks")
-    folder = cwd / "kernel-sockets"
-    folder.mkdir(exist_ok=True)
-    NotebookClient(nb, timeout=timeout, allow_errors=True, resources={"metadata": {"path": str(cwd)}},
-                   config=tools.kernel_config(str(folder)),
-                   kernel_manager_class=tools.warm_kernel_manager_class()).execute()
+    with tempfile.TemporaryDirectory(prefix="kernel-sockets-") as folder:
+        NotebookClient(nb, timeout=timeout, allow_errors=True,
+                       resources={"metadata": {"path": str(cwd)}},
+                       config=tools.kernel_config(folder),
+                       kernel_manager_class=tools.warm_kernel_manager_class()).execute()
     return nb
 
 
@@ -181,12 +186,16 @@ def test_a_warm_kernel_that_times_out_is_killed(tmp_path, monkeypatch, warm):
 def test_a_chapter_comes_out_the_same_from_a_warm_kernel(tmp_path, monkeypatch, warm):
     for rel in ("chapters/03_activation_functions.ipynb", "exercises/01_ai_ml_dl.ipynb"):
         source = ROOT / rel
+        before = sorted(p.name for p in source.parent.iterdir())
         warm_nb = _execute(nbformat.read(str(source), as_version=4), source.parent, monkeypatch)
         with monkeypatch.context() as m:
             m.delenv("DLCOURSE_WARM_KERNEL")
             fresh_nb = _execute(nbformat.read(str(source), as_version=4), source.parent, m)
         assert _shown(warm_nb) == _shown(fresh_nb), rel
         assert not any(s[0] == "error" for s in _shown(warm_nb)), rel
+        # nothing left in the repository's folder (kernel sockets there broke a test that
+        # copied exercises/ at the same time)
+        assert sorted(p.name for p in source.parent.iterdir()) == before, rel
 
 
 def test_warm_kernels_only_when_the_notebooks_outnumber_the_cores(tmp_path, monkeypatch):

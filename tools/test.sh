@@ -7,10 +7,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 # Headless Chromium for tests/test_browser.py (apt-get, once) installs while tools/venv.sh sets
 # up .venv: on a fresh machine neither has to wait for the other.
+setup_start=$SECONDS
 bash tools/browser.sh &
 browser=$!
 py=$(tools/venv.sh | tail -n 1) || { wait "$browser" || true; exit 1; }
 wait "$browser"
+echo "[test] set up (.venv and Chromium) in $((SECONDS - setup_start)) s" >&2
 # One BLAS/OpenMP thread per process: two workers (and the kernels they start) on two cores
 # would otherwise oversubscribe the CPU, and spinning threads slow everything down manyfold.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1

@@ -203,7 +203,7 @@ def fresh_clone(dest: Path) -> Path:
     # in editable mode *from the clone*, a temporary folder deleted after the run.
     subprocess.run(["bash", "tools/venv.sh"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     # The widget JavaScript too, untimed: in a checkout that never built the book, the first
-    # timed build would otherwise include an npm download (about 30 s, at the network's pace).
+    # timed build would otherwise include an npm download (15 s here, at the network's pace).
     subprocess.run(["bash", "tools/vendor_widgets.sh"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)], check=True)

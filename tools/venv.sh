@@ -16,27 +16,24 @@ stamp="$venv/.dlcourse-stamp"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "[venv] installing the course and its tools (about a minute the first time)" >&2
   # pip's own notes about unreadable index locations are noise here; anything else is shown.
-  pip_install() {   # (pipefail is on: a failing pip fails the pipeline)
-    "$venv/bin/python" -m pip install -q --disable-pip-version-check "$@" 2>&1 \
-        | { grep -v "^WARNING: Location" || true; } >&2 \
+  quiet() { "$@" 2>&1 | { grep -v "^WARNING: Location" || true; } >&2; }   # (pipefail is on)
+  pip_install() {
+    quiet "$venv/bin/python" -m pip install -q --disable-pip-version-check "$@" \
         || { echo "[venv] pip install $* failed; see the messages above" >&2; exit 1; }
   }
   # uv installs what pip would, from the same constraints, in about half the time (it unpacks
   # and compiles in parallel: 55.7 s from nothing against 90.9 s, README); pip does it where
-  # uv can't.
-  # torch comes as the file pip itself picks (this machine's CPU build from local disk, by
-  # pip's own configuration), so nothing else can pull a CUDA build.
-  quiet() { "$@" 2>&1 | { grep -v "^WARNING: Location" || true; } >&2; }
+  # uv can't. torch comes as the file pip itself picks (this machine's CPU build from local
+  # disk, by pip's own configuration), so nothing else can pull a CUDA build.
   wheels=$(mktemp -d)
-  if quiet "$venv/bin/python" -m pip install -q --disable-pip-version-check \
-            -c "$root/constraints.txt" uv \
-     && quiet "$venv/bin/python" -m pip download -q --disable-pip-version-check --no-deps \
-            -c "$root/constraints.txt" torch -d "$wheels" \
-     && "$venv/bin/uv" pip install -q --python "$venv/bin/python" --compile-bytecode \
-            --link-mode copy -c "$root/constraints.txt" "$wheels"/torch-*.whl \
-            -e "$root[torch,book,dev]" -e "$root/book_ext"; then
-    :
-  else
+  trap 'rm -rf "$wheels"' EXIT   # the torch file (190 MB), whichever way this ends
+  if ! { quiet "$venv/bin/python" -m pip install -q --disable-pip-version-check \
+             -c "$root/constraints.txt" uv \
+         && quiet "$venv/bin/python" -m pip download -q --disable-pip-version-check --no-deps \
+             -c "$root/constraints.txt" torch -d "$wheels" \
+         && "$venv/bin/uv" pip install -q --python "$venv/bin/python" --compile-bytecode \
+             --link-mode copy -c "$root/constraints.txt" "$wheels"/torch-*.whl \
+             -e "$root[torch,book,dev]" -e "$root/book_ext"; }; then
     echo "[venv] uv could not install; installing with pip instead" >&2
     pip_install --upgrade pip
     # torch first, from the pin, so nothing else can pull a CUDA build.
@@ -45,7 +42,6 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     # The website's own build extensions (book_ext/: not part of the package learners install).
     pip_install -c "$root/constraints.txt" -e "$root/book_ext"
   fi
-  rm -rf "$wheels"
   "$venv/bin/python" -c "import dlcourse, dlcourse_book, torch, jupyter_book, pytest, selenium" \
       || { echo "[venv] the install failed; see the messages above" >&2; exit 1; }
   echo "$want" > "$stamp"

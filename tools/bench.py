@@ -195,6 +195,16 @@ def bench_notebooks(book: Path, pattern: str, timeout: int = 120) -> list[tuple[
 
 
 # --- the book, in a fresh clone ------------------------------------------------------------
+def clone_checkout(dest: Path) -> Path:
+    """``git clone`` this checkout into ``dest``, with its tracked edits not committed yet."""
+    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)], check=True)
+    diff = subprocess.run(["git", "diff", "HEAD", "--binary"], cwd=ROOT, capture_output=True,
+                          check=True).stdout
+    if diff:
+        subprocess.run(["git", "apply", "--whitespace=nowarn"], cwd=dest, input=diff, check=True)
+    return dest
+
+
 def fresh_clone(dest: Path) -> Path:
     """Clone this checkout into ``dest`` (tracked edits not committed yet applied on top), with
     the vendored widget JavaScript copied in so no npm download is timed."""
@@ -206,11 +216,7 @@ def fresh_clone(dest: Path) -> Path:
     # timed build would otherwise include an npm download (15 s here, at the network's pace).
     subprocess.run(["bash", "tools/vendor_widgets.sh"], cwd=ROOT, check=True,
                    stdout=subprocess.DEVNULL)
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(dest)], check=True)
-    diff = subprocess.run(["git", "diff", "HEAD", "--binary"], cwd=ROOT, capture_output=True,
-                          check=True).stdout
-    if diff:
-        subprocess.run(["git", "apply", "--whitespace=nowarn"], cwd=dest, input=diff, check=True)
+    clone_checkout(dest)
     if (ROOT / "_static_vendor").is_dir():
         shutil.copytree(ROOT / "_static_vendor", dest / "_static_vendor")
     return dest
@@ -366,12 +372,7 @@ def bench_import(repeats: int = 15) -> dict:
 # --- make test from a fresh clone ------------------------------------------------------------
 def bench_make_test(tmp: Path) -> tuple[float, int, Path]:
     """``make test`` (the README's command, what CI runs) in a fresh clone with its own .venv."""
-    clone = tmp / "course"
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(ROOT), str(clone)], check=True)
-    diff = subprocess.run(["git", "diff", "HEAD", "--binary"], cwd=ROOT, capture_output=True,
-                          check=True).stdout
-    if diff:
-        subprocess.run(["git", "apply", "--whitespace=nowarn"], cwd=clone, input=diff, check=True)
+    course = clone_checkout(tmp / "course")
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "DLCOURSE_VENV")}
     # uv's download cache starts empty, as on a newcomer's machine or CI (pip keeps none here)
     env["UV_CACHE_DIR"] = str(tmp / "uv-cache")
@@ -380,7 +381,7 @@ def bench_make_test(tmp: Path) -> tuple[float, int, Path]:
     print("[bench] make test in a fresh clone (long)", file=sys.stderr)
     start = time.perf_counter()
     with open(log, "w") as fh:
-        code = subprocess.run(["make", "test"], cwd=clone, env=env, stdout=fh,
+        code = subprocess.run(["make", "test"], cwd=course, env=env, stdout=fh,
                               stderr=subprocess.STDOUT).returncode
     return time.perf_counter() - start, code, log
 

@@ -142,7 +142,7 @@ def _children(pid: int) -> list[int]:
 
 def test_no_worker_or_kernel_holds_a_descriptor_of_the_zygote(tmp_path):
     """While two submissions run (their kernels asleep), look at every descriptor of their
-    workers and kernels: none is one of the zygote's sockets (its control socket, the answer
+    workers, kernel forkers and kernels: none is one of the zygote's sockets (its control socket, the answer
     sockets of the requests); a worker has only its standard streams, its report pipe and
     what it opened itself."""
     sleepy = [IMPORTS, "import time\ntime.sleep(4)", (SOL["01.fit_threshold"], "01.fit_threshold")]
@@ -160,8 +160,9 @@ def test_no_worker_or_kernel_holds_a_descriptor_of_the_zygote(tmp_path):
                 if b"_zygote.py" not in cmd:
                     continue
                 workers = _children(z)
-                kernels = [k for wk in workers for k in _children(wk)]
-                if len(workers) == 2 and len(kernels) == 2:
+                # under each worker: its kernel forker and the kernel forked from it
+                kernels = [k for wk in workers for c in _children(wk) for k in (c, *_children(c))]
+                if len(workers) == 2 and len(kernels) == 4:
                     time.sleep(1.0)  # the kernels are up and asleep
                     seen["zygote"] = _fd_targets(z)
                     seen["workers"] = {w: _fd_targets(w) for w in workers}

@@ -1,10 +1,14 @@
-"""Execute one submission in a fresh, capped kernel and harvest its answers (batch grader worker).
+"""Execute one submission in a new, capped kernel and harvest its answers (batch grader worker).
 
 Run as a script by :mod:`dlcourse.grading.submission`, one process per submission, each the
 leader of its own process group: ``python _worker.py JOB.json RESULT_FD``. It imports no part
 of ``dlcourse`` (only nbclient/nbformat), executes the learner's code cells with a per-cell
 timeout and a limit for the whole notebook, then one harvest cell per exercise, and reports
 what happened through a pipe the kernel cannot see. It makes no verdict.
+
+Its kernels are forked from a process it forks first thing, before it reads its job
+(``_kernel_forker.py``: ipykernel and NumPy imported once, then each kernel capped and
+confined as ``_launcher.py`` does it); where that cannot be, they are started afresh.
 
 Recovery: a cell that times out is interrupted; if the kernel does not come back (a loop that
 swallows KeyboardInterrupt), or the kernel dies (``os._exit``, memory), the kernel is replaced,
@@ -46,6 +50,19 @@ def _load_sandbox():
 
 
 sandbox = _load_sandbox()
+
+
+def _load_kernel_forker():
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_kernel_forker.py")
+    spec = importlib.util.spec_from_file_location("_dlcourse_kernel_forker", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+kernel_forker = _load_kernel_forker()
 
 
 def _kernel_config(workdir: str) -> Config:
@@ -328,7 +345,21 @@ async def _run(job: dict) -> dict:
     return report
 
 
+def _fork_kernels_from(forker) -> None:
+    """Have jupyter_client start the grader's kernels through ``forker`` (_kernel_forker.py)."""
+    import functools
+
+    from jupyter_client.provisioning import local_provisioner
+
+    fresh = local_provisioner.launch_kernel
+    local_provisioner.launch_kernel = functools.partial(kernel_forker.launch, forker, fresh)
+
+
 def main() -> int:
+    # first, before the job is read: the process the kernels are forked from sees none of it
+    forker = kernel_forker.start()
+    if forker is not None:
+        _fork_kernels_from(forker)
     job_path, fd = sys.argv[1], int(sys.argv[2])
     with open(job_path, encoding="utf-8") as fh:
         job = json.load(fh)
@@ -343,6 +374,8 @@ def main() -> int:
     except Exception as exc:  # report the grader's own failure rather than die silently
         report = {"fatal": f"{type(exc).__name__}: {exc}"[:500]}
     finally:
+        if forker is not None:
+            forker.close()
         sandbox.kill_tree(os.getpid())  # nothing the submission started outlives it
     with os.fdopen(fd, "w", encoding="utf-8") as out:
         json.dump(report, out)

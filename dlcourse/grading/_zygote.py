@@ -46,6 +46,7 @@ def _load_worker():
     for minor in range(6):  # the JSON schemas of notebooks 4.0-4.5, compiled once
         for relax in (False, True):
             nbformat.validator.get_validator(4, minor, relax_add_props=relax)
+    module.kernel_forker.preload()  # ipykernel and NumPy, for the kernels (_kernel_forker.py)
     return module
 
 

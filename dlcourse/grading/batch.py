@@ -7,8 +7,10 @@ How a submission is graded:
 2. The grader computes the expected values **in its own process**, before any learner code runs.
 3. The submission is copied (never modified) into a fresh temporary folder and executed by a
    worker process (its own process group; forked from the batch's worker zygote, which has its
-   imports done: ``_zygote.py``) in a fresh Jupyter kernel started through a temporary
-   kernelspec whose launcher caps the kernel's memory (``RLIMIT_AS``). Each cell has a timeout,
+   imports done: ``_zygote.py``) in a new Jupyter kernel started through a temporary
+   kernelspec whose launcher caps the kernel's memory (``RLIMIT_AS``) and confines it (the
+   kernel is forked from a process of the worker's that has imported ipykernel and NumPy and
+   seen nothing of the job, then capped and confined the same way: ``_kernel_forker.py``). Each cell has a timeout,
    errors are allowed, the whole notebook has a time limit, captured output is capped.
 4. After the learner's cells, one harvest cell per exercise calls the learner's ``name`` on the
    grader's inputs (sent as plain JSON data) under its own timer and writes the outputs as JSON.

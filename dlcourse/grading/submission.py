@@ -6,9 +6,11 @@ Steps 2-5 of how a submission is graded (the whole list is in batch.py's docstri
    (roster.make_plan); :func:`grade_one` gets them as ``expected``.
 3. The submission is copied (never modified) into a fresh temporary folder and executed by a
    worker process (``_worker.py``, its own process group; forked by the batch's
-   :class:`WorkerZygote`, else started afresh) in a fresh Jupyter kernel started
+   :class:`WorkerZygote`, else started afresh) in a new Jupyter kernel started
    through a temporary kernelspec (:func:`make_kernelspec`) whose launcher caps the kernel's
-   memory (``RLIMIT_AS``). Each cell has a timeout, errors are allowed, the whole notebook has
+   memory (``RLIMIT_AS``) and confines it (forked, with the same cap and confinement, from a
+   process of the worker's that has imported ipykernel and NumPy: ``_kernel_forker.py``;
+   ``DLCOURSE_GRADE_WARM_KERNEL=0`` starts each afresh). Each cell has a timeout, errors are allowed, the whole notebook has
    a time limit, captured output is capped.
 4. After the learner's cells, one harvest cell per exercise calls the learner's ``name`` on the
    grader's inputs (sent as plain JSON data) under its own timer and writes the outputs as JSON.

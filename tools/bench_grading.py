@@ -10,8 +10,10 @@ ratios):
    each, errors allowed), the yardstick;
 2. **first run**: ``dlcourse grade --jobs J`` with an empty result cache; mean seconds per
    submission against the yardstick's mean (target at most 1.5x); then the same class with
-   ``DLCOURSE_GRADE_ZYGOTE=0`` (each worker started afresh instead of forked from the batch's
-   worker zygote), wall and CPU time against the first run;
+   ``DLCOURSE_GRADE_WARM_KERNEL=0`` (each kernel started afresh instead of forked from a process
+   that has imported ipykernel and NumPy) and with ``DLCOURSE_GRADE_ZYGOTE=0`` (each worker
+   started afresh instead of forked from the batch's worker zygote), wall and CPU time
+   against the first run;
 3. **cached regrade** of the unchanged class (repeated, median) against the first run (target
    at most 0.3x);
 4. **shard simulation**: ``--shard I/N`` as N processes at once (``--jobs 1`` each, their own
@@ -145,6 +147,12 @@ def main(argv=None) -> int:
                      env={**os.environ, "DLCOURSE_GRADE_ZYGOTE": "0"})
         fresh_cpu = CPU[-1]
         same_fresh = (tmp / "fresh.csv").read_bytes() == (tmp / "first.csv").read_bytes()
+        # the same, each kernel started afresh instead of forked from a warm process
+        cold = _run([DLCOURSE, "grade", *subs, "--jobs", str(args.jobs), "--cache",
+                     str(tmp / "c-cold"), "--out", str(tmp / "cold.csv")],
+                    env={**os.environ, "DLCOURSE_GRADE_WARM_KERNEL": "0"})
+        cold_cpu = CPU[-1]
+        same_cold = (tmp / "cold.csv").read_bytes() == (tmp / "first.csv").read_bytes()
         cached = [_run(grade + ["--out", str(tmp / f"again{k}.csv")]) for k in range(args.repeat)]
         same_cached = all((tmp / f"again{k}.csv").read_bytes() == (tmp / "first.csv").read_bytes()
                           for k in range(args.repeat))
@@ -176,14 +184,16 @@ cell, 2048 MiB per kernel).
 | machine | {platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()} | | |
 | nbclient alone, one by one (mean per notebook) | {per_alone:.2f} s (total {sum(alone):.1f} s) | 1 | |
 | `dlcourse grade --jobs {args.jobs}`, empty cache (mean per submission) | {per_grade:.2f} s (total {first:.1f} s) | {r1:.2f}x nbclient | <= 1.5x: {verdict(r1, 1.5)} |
-| CPU time of that run (all its processes), per submission | {first_cpu / n:.2f} s (total {first_cpu:.1f} s) | {first_cpu / fresh_cpu:.2f}x the next row's | |
-| the same with each worker started afresh, not forked from the batch's zygote (`DLCOURSE_GRADE_ZYGOTE=0`): wall; CPU per submission | {fresh:.1f} s; {fresh_cpu / n:.2f} s | {first / fresh:.2f}x (wall, zygote / afresh) | |
+| CPU time of that run (all its processes), per submission | {first_cpu / n:.2f} s (total {first_cpu:.1f} s) | | |
+| the same with each kernel started afresh, not forked from a warm process (`DLCOURSE_GRADE_WARM_KERNEL=0`): wall; CPU per submission | {cold:.1f} s; {cold_cpu / n:.2f} s | {first_cpu / cold_cpu:.2f}x (CPU, forked / afresh) | |
+| the same with each worker started afresh, not forked from the batch's zygote (`DLCOURSE_GRADE_ZYGOTE=0`; its kernels then fork from a process each worker starts): wall; CPU per submission | {fresh:.1f} s; {fresh_cpu / n:.2f} s | {first / fresh:.2f}x (wall, zygote / afresh) | |
 | cached regrade of the unchanged class (median of {args.repeat}) | {cached_med:.1f} s | {r2:.2f}x first run | <= 0.3x: {verdict(r2, 0.3)} |
 | `--shard I/{args.shards}` as {args.shards} processes at once (`--jobs 1` each) + `merge` | {shard_wall:.1f} s | {r3:.2f}x first run | |
 
 Gradebooks: the cached regrades are {'identical' if same_cached else 'NOT identical'} to the
 first run's; the merged shards are {'identical' if same_shards else 'NOT identical'} to it; the
-run with workers started afresh is {'identical' if same_fresh else 'NOT identical'} to it.
+runs with workers or kernels started afresh are
+{'identical' if same_fresh and same_cold else 'NOT identical'} to it.
 Rows: {len(rows)}; statuses: {', '.join(f'{k} {v}' for k, v in sorted(statuses.items()))}.
 
 What the grader adds to nbclient's execution: a capped kernel per submission, one harvest

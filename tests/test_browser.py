@@ -220,6 +220,8 @@ def test_page_reads_well(driver, base_url, name):
     urls = _assert_quiet_console(driver, page, "on loading")
     if name in PAGES and name not in _LAYOUTS:   # measured now: the layout tests need no reload
         _LAYOUTS[name] = driver.execute_script(LAYOUT)
+    if name in PAGES:   # read now: the navigation test needs no second walk through the book
+        _LINKS[name] = driver.execute_script(LINKS)
     outside = _external(urls, base_url)
     assert not outside, f"{page}: requests that leave localhost:\n" + "\n".join(outside)
 
@@ -239,36 +241,53 @@ def test_page_reads_well(driver, base_url, name):
 
 
 # --- navigation ------------------------------------------------------------------------------
+#: A page's "previous" and "next" links (absolute addresses, or null where there is none).
+LINKS = """
+const link = sel => { const a = document.querySelector(sel); return a ? a.href.split('#')[0] : null; };
+return {prev: link('a.left-prev'), next: link('a.right-next')};
+"""
+_LINKS: dict[str, dict] = {}
+
+
 def _page_of(url: str, base_url: str) -> str:
     path = urllib.parse.urlsplit(url).path
     return path[len(urllib.parse.urlsplit(base_url).path):].removesuffix(".html")
 
 
+def _links(drv, base_url: str, name: str) -> dict:
+    """The page's previous and next pages (read when test_page_reads_well opened it)."""
+    if name not in _LINKS:
+        _open(drv, base_url, f"{name}.html")
+        _LINKS[name] = drv.execute_script(LINKS)
+    return {k: v and _page_of(v, base_url) for k, v in _LINKS[name].items()}
+
+
+def _click(drv, base_url: str, start: str, selector: str) -> str:
+    """Open ``start``, click its link ``selector`` as a reader does; the page it leads to."""
+    drv.get(urllib.parse.urljoin(base_url, f"{start}.html"))
+    drv.execute_script("arguments[0].click();", drv.find_element("css selector", selector))
+    _wait(drv, f"!location.href.endsWith('/{start}.html')", what=f"a click on {selector} of {start}")
+    _wait(drv, "document.readyState === 'complete'")
+    return _page_of(drv.current_url, base_url)
+
+
 def test_previous_and_next_links_follow_the_table_of_contents(driver, base_url):
-    """One walk through the book by its "next" links, as a reader clicks them; on each page the
-    "previous" link leads to the page just left. (The two directions once walked the book
-    twice, a page load each way per page; a click on a link whose address is right adds
-    nothing a second walk would check.)"""
+    """Through the book by its "next" links, page after page in the order of the table of
+    contents; on each page the "previous" link leads to the page before. The links are read on
+    every page (when test_page_reads_well has it open: no second walk through the book), and a
+    reader's click on a "next" and on a "previous" link goes where the link says."""
     order = ["intro"] + [p for p in PAGES if p != "intro"]
-    driver.get(urllib.parse.urljoin(base_url, f"{order[0]}.html"))
-    seen = [_page_of(driver.current_url, base_url)]
-    assert not driver.find_elements("css selector", "a.left-prev"), \
-        f"{seen[0]}: a previous link on the first page"
-    for _ in order[1:]:
-        anchors = driver.find_elements("css selector", "a.right-next")
-        assert anchors, f"{seen[-1]}: no next link"
-        driver.execute_script("arguments[0].click();", anchors[0])
-        _wait(driver, f"!location.href.endsWith('/{seen[-1]}.html')", what=f"next from {seen[-1]}")
-        _wait(driver, "document.readyState === 'complete'")
-        here = _page_of(driver.current_url, base_url)
-        back = driver.find_elements("css selector", "a.left-prev")
-        assert back, f"{here}: no previous link"
-        back_to = _page_of(back[0].get_property("href").split("#")[0], base_url)
-        assert back_to == seen[-1], f"{here}: the previous link leads to {back_to}, not {seen[-1]}"
-        seen.append(here)
-    assert seen == order, "following 'next' visits the pages out of order"
-    assert not driver.find_elements("css selector", "a.right-next"), \
-        f"{seen[-1]}: a next link after the last page"
+    links = {p: _links(driver, base_url, p) for p in order}
+    assert links[order[0]]["prev"] is None, f"{order[0]}: a previous link on the first page"
+    assert links[order[-1]]["next"] is None, f"{order[-1]}: a next link after the last page"
+    for here, after in zip(order, order[1:]):
+        assert links[here]["next"] == after, \
+            f"{here}: the next link leads to {links[here]['next']}, not {after}"
+        assert links[after]["prev"] == here, \
+            f"{after}: the previous link leads to {links[after]['prev']}, not {here}"
+    middle = order[len(order) // 2]
+    assert _click(driver, base_url, middle, "a.right-next") == links[middle]["next"]
+    assert _click(driver, base_url, middle, "a.left-prev") == links[middle]["prev"]
 
 
 def test_sidebar_lists_every_page_and_its_links_work(driver, base_url):

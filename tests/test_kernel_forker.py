@@ -38,6 +38,7 @@ spec.loader.exec_module(kf)
 mode, outside = sys.argv[1], sys.argv[2]
 import numpy  # a draw before the fork (as a preloaded module might make): the kernels must
 numpy.random.rand()  # not all inherit the state it left
+report_r, report_w = os.pipe()  # as the worker's report pipe: the forker must not keep it
 forker = kf.start()  # first, as _worker.py does (None when DLCOURSE_GRADE_WARM_KERNEL=0)
 import nbformat
 from nbclient import NotebookClient
@@ -100,6 +101,8 @@ def run_one():
 report = {"me": os.getpid(), "forker": forker.pid if forker else None, "kernels": []}
 if forker is not None:
     report["forker_fds"] = sorted(fd_targets(forker.pid) | fd_targets(os.getpid()))
+    report["forker_own"] = sorted(fd_targets(forker.pid, skip=(0, 1, 2)))
+    report["report_pipe"] = os.readlink(f"/proc/self/fd/{report_w}")
 report["kernels"] = [run_one(), run_one()]
 if mode == "kill-forker":
     os.kill(forker.pid, 9)
@@ -152,6 +155,11 @@ def test_a_forked_kernel_is_what_a_fresh_one_is(tmp_path):
         # or the worker's sockets and pipes: only what ipykernel opened
         shared = {t for t in k["fds"] if t.startswith(("socket:", "pipe:"))} & set(warm["forker_fds"])
         assert not shared, f"a forked kernel holds the forker's or the worker's {shared}"
+    # the forker itself keeps only its socket to the worker (and its own epoll), not the
+    # worker's report pipe
+    held = [t for t in warm["forker_own"] if t != "anon_inode:[eventpoll]"]
+    assert len(held) == 1 and held[0].startswith("socket:"), \
+        f"the forker holds {held} (the worker's report pipe is {warm['report_pipe']})"
     assert not (tmp_path / "outside.txt").exists()
     draws = [tuple(k["rand"]) for k in warm["kernels"]]
     assert draws[0][0] != draws[1][0] and draws[0][1] != draws[1][1], \

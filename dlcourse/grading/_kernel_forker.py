@@ -125,6 +125,14 @@ def _serve(sock: socket.socket, parent: int) -> int:
     launcher._cap(0)  # PR_SET_PDEATHSIG: this process ends with the worker (and no memory cap)
     if os.getppid() != parent:
         return 1
+    # none of the worker's descriptors (its report pipe) but the standard streams: nothing
+    # here holds them as an object, and a kernel forked from here closes all it has anyway
+    for fd in sorted(int(n) for n in os.listdir("/proc/self/fd")):
+        if fd > 2 and fd != sock.fileno():
+            try:
+                os.close(fd)
+            except OSError:
+                pass  # the listing's own descriptor, closed already
     preload()  # nothing to do when the worker was forked from the zygote
     kernels: set[int] = set()
     sel = selectors.DefaultSelector()

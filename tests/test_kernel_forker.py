@@ -19,9 +19,10 @@ import time
 
 import pytest
 
-from conftest import load_solutions, write_notebook
+from conftest import write_notebook
 from dlcourse.grading import sandbox
 from dlcourse.grading.batch import grade
+from test_worker_zygote import IMPORTS, SOL, _wrong
 
 pytestmark = pytest.mark.slow
 
@@ -204,16 +205,6 @@ def test_a_worker_that_dies_takes_its_forker_and_kernels_with_it(tmp_path):
         for pid in (kernel, forker):  # never leave one behind, even when the test fails
             if pid and _alive(pid):
                 os.kill(pid, signal.SIGKILL)
-
-
-SOL = load_solutions("01").SOLUTIONS
-WRONG = load_solutions("01").WRONG
-IMPORTS = "import numpy as np\nfrom dlcourse.grading import check, score_table"
-
-
-def _wrong(ex_id):
-    w = WRONG[ex_id][0]
-    return w if isinstance(w, str) else w[0]
 
 
 def test_forked_kernels_grade_as_fresh_ones_do(tmp_path, monkeypatch):

@@ -122,11 +122,13 @@ def start() -> Forker | None:
 def _serve(sock: socket.socket, parent: int) -> int:
     """The forker's loop: one kernel per request, an exit report per kernel that ends."""
     launcher = _load_launcher()
+    sandbox = launcher._load_sandbox()
     launcher._cap(0)  # PR_SET_PDEATHSIG: this process ends with the worker (and no memory cap)
     if os.getppid() != parent:
         return 1
-    # none of the worker's descriptors (its report pipe) but the standard streams: nothing
-    # here holds them as an object, and a kernel forked from here closes all it has anyway
+    # none of the worker's descriptors but the standard streams: not its report pipe, and not
+    # its end of the socket pair (``ours`` above was only detached), which would keep this
+    # process from seeing the worker close it. Nothing here holds them as an object.
     for fd in sorted(int(n) for n in os.listdir("/proc/self/fd")):
         if fd > 2 and fd != sock.fileno():
             try:
@@ -150,7 +152,7 @@ def _serve(sock: socket.socket, parent: int) -> int:
                 _fork_kernel(launcher, sock, sel, data, fds, kernels)
             for fd in fds:
                 os.close(fd)
-        _report_ended(sock, kernels)
+        _report_ended(sock, kernels, sandbox)
     for pid in kernels:
         try:
             os.kill(pid, signal.SIGKILL)
@@ -159,14 +161,8 @@ def _serve(sock: socket.socket, parent: int) -> int:
     return 0
 
 
-def _report_ended(sock: socket.socket, kernels: set) -> None:
-    while kernels:
-        try:
-            pid, status = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
+def _report_ended(sock: socket.socket, kernels: set, sandbox) -> None:
+    for pid, status in sandbox.reaped():  # this process's children are its kernels
         kernels.discard(pid)
         try:
             _send(sock, {"exit": pid, "status": status})

@@ -39,30 +39,19 @@ from traitlets.config import Config  # noqa: E402
 MAX_KERNELS = 4
 
 
-def _load_sandbox():
+def _load_sibling(filename: str, name: str):
+    """A file of this folder as a module, by its path (this script imports no package)."""
     import importlib.util
 
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sandbox.py")
-    spec = importlib.util.spec_from_file_location("_dlcourse_sandbox", path)
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), filename)
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-sandbox = _load_sandbox()
-
-
-def _load_kernel_forker():
-    import importlib.util
-
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_kernel_forker.py")
-    spec = importlib.util.spec_from_file_location("_dlcourse_kernel_forker", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-kernel_forker = _load_kernel_forker()
+sandbox = _load_sibling("sandbox.py", "_dlcourse_sandbox")
+kernel_forker = _load_sibling("_kernel_forker.py", "_dlcourse_kernel_forker")
 
 
 def _kernel_config(workdir: str) -> Config:

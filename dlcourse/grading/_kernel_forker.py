@@ -84,12 +84,18 @@ def _load_launcher():
     return module
 
 
-def _send(sock: socket.socket, obj: dict, fds=()) -> None:
-    data = json.dumps(obj).encode()
-    if fds:
-        socket.send_fds(sock, [data], list(fds))
-    else:
-        sock.send(data)
+def _send(sock: socket.socket, obj: dict) -> None:
+    sock.send(json.dumps(obj).encode())
+
+
+def _close_all_but(keep) -> None:
+    """Close every descriptor of this process that is not in ``keep``."""
+    for fd in sorted(int(n) for n in os.listdir("/proc/self/fd")):
+        if fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass  # the listing's own descriptor, closed already
 
 
 # --------------------------------------------------------------------------- the forker
@@ -129,12 +135,7 @@ def _serve(sock: socket.socket, parent: int) -> int:
     # none of the worker's descriptors but the standard streams: not its report pipe, and not
     # its end of the socket pair (``ours`` above was only detached), which would keep this
     # process from seeing the worker close it. Nothing here holds them as an object.
-    for fd in sorted(int(n) for n in os.listdir("/proc/self/fd")):
-        if fd > 2 and fd != sock.fileno():
-            try:
-                os.close(fd)
-            except OSError:
-                pass  # the listing's own descriptor, closed already
+    _close_all_but({0, 1, 2, sock.fileno()})
     preload()  # nothing to do when the worker was forked from the zygote
     kernels: set[int] = set()
     sel = selectors.DefaultSelector()
@@ -202,13 +203,7 @@ def _become_kernel(launcher, req: dict, fds: list, ready_w: int) -> None:
         os.write(ready_w, b"1")
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
-        keep = {0, 1, 2}
-        for fd in sorted(int(n) for n in os.listdir("/proc/self/fd")):
-            if fd not in keep:
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass  # the listing's own descriptor, closed already
+        _close_all_but({0, 1, 2})
         for sig in (signal.SIGTERM, signal.SIGCHLD, signal.SIGHUP, signal.SIGPIPE):
             signal.signal(sig, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -27,16 +27,19 @@ from test_worker_zygote import IMPORTS, SOL, _wrong
 pytestmark = pytest.mark.slow
 
 HARNESS = r'''
-import functools, importlib.util, json, os, sys, tempfile, time
+import functools, importlib.util, json, logging, os, sys, tempfile, time
 from pathlib import Path
 
 import dlcourse.grading as grading
+from dlcourse.grading import sandbox
 
 here = Path(grading.__file__).parent
 spec = importlib.util.spec_from_file_location("kf", here / "_kernel_forker.py")
 kf = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(kf)
 mode, outside = sys.argv[1], sys.argv[2]
+if mode == "forker-dies-midway":
+    sandbox.become_subreaper()  # as _worker.py: orphans come back to this process, unreaped
 import numpy  # a draw before the fork (as a preloaded module might make): the kernels must
 numpy.random.rand()  # not all inherit the state it left
 report_r, report_w = os.pipe()  # as the worker's report pipe: the forker must not keep it
@@ -46,6 +49,18 @@ from nbclient import NotebookClient
 from jupyter_client.provisioning import local_provisioner
 from traitlets.config import Config
 from dlcourse.grading.submission import KERNEL_NAME, make_kernelspec
+
+
+class Catch(logging.Handler):
+    """jupyter_client's warnings (it gives up waiting for a kernel's end after 5 s)."""
+    seen = []
+
+    def emit(self, record):
+        self.seen.append(record.getMessage())
+
+
+for name in ("", "traitlets", "NotebookClient"):
+    logging.getLogger(name).addHandler(Catch())
 
 if forker is not None:
     local_provisioner.launch_kernel = functools.partial(kf.launch, forker,
@@ -95,6 +110,15 @@ def run_one():
         if mode == "orphan":
             print(json.dumps({"kernel": got["pid"], "forker": forker.pid}), flush=True)
             time.sleep(600)  # killed here by the test
+        if mode == "forker-dies-midway" and not report["kernels"]:
+            os.kill(forker.pid, 9)
+            os.waitpid(forker.pid, 0)
+            for _ in range(200):  # the kernel comes back to this process, its subreaper
+                if got["pid"] in sandbox.descendants(os.getpid()):
+                    break
+                time.sleep(0.05)
+    # (the client ended the kernel on leaving: it must have seen that end)
+    got["ended"] = not os.path.exists(f"/proc/{got['pid']}")
     got["box"] = str(box)
     return got
 
@@ -104,11 +128,13 @@ if forker is not None:
     report["forker_fds"] = sorted(fd_targets(forker.pid) | fd_targets(os.getpid()))
     report["forker_own"] = sorted(fd_targets(forker.pid, skip=(0, 1, 2)))
     report["report_pipe"] = os.readlink(f"/proc/self/fd/{report_w}")
-report["kernels"] = [run_one(), run_one()]
+report["kernels"].append(run_one())
+report["kernels"].append(run_one())
 if mode == "kill-forker":
     os.kill(forker.pid, 9)
     time.sleep(0.5)
     report["kernels"].append(run_one())
+report["warnings"] = Catch.seen
 print(json.dumps(report))
 '''
 
@@ -165,6 +191,9 @@ def test_a_forked_kernel_is_what_a_fresh_one_is(tmp_path):
     draws = [tuple(k["rand"]) for k in warm["kernels"]]
     assert draws[0][0] != draws[1][0] and draws[0][1] != draws[1][1], \
         "two forked kernels drew the same random numbers (random and NumPy not reseeded)"
+    for r in (warm, fresh):
+        assert all(k["ended"] for k in r["kernels"])
+        assert not [w for w in r["warnings"] if "timed out" in w], r["warnings"]
 
 
 def test_a_forker_that_dies_leaves_fresh_kernels(tmp_path):
@@ -173,6 +202,18 @@ def test_a_forker_that_dies_leaves_fresh_kernels(tmp_path):
     assert first["ppid"] == second["ppid"] == report["forker"]
     assert third["ppid"] == report["me"]  # started afresh once the forker was gone
     _the_same_kernel(third, report)
+
+
+def test_a_kernel_whose_forker_died_is_seen_to_end(tmp_path):
+    """A forker killed while its kernel runs (the kernel dies with it, PR_SET_PDEATHSIG) leaves
+    a dead kernel the worker, its subreaper, must notice: were its end missed, jupyter_client
+    would wait 5 s for it, then warn and go on."""
+    report = _report(tmp_path, "forker-dies-midway")
+    first, second = report["kernels"]
+    assert first["ppid"] == report["forker"] and second["ppid"] == report["me"]
+    assert first["ended"] and second["ended"]
+    waited = [w for w in report["warnings"] if "timed out" in w]
+    assert not waited, waited
 
 
 def _alive(pid: int) -> bool:
@@ -236,4 +277,9 @@ def test_forked_kernels_grade_as_fresh_ones_do(tmp_path, monkeypatch):
     assert status[("01_deaf.ipynb", "01.fit_threshold")] == "passed"  # in a second kernel
     for name in ("forked", "fresh"):
         log = (tmp_path / f"{name}.log").read_text(encoding="utf-8")
-        assert log.count("2 kernel start(s)") >= 2, log[-2000:]
+        blocks = {b.split("\n", 1)[0]: b for b in log.split("=== ")[1:]}
+        for sub in subs:
+            starts = "2 kernel start(s)" if sub.stem in ("01_crash", "01_deaf") else "1 kernel start(s)"
+            # a worker's forker outlives the kernel it ended: the second kernel is forked too
+            forked = {"forked": starts + ", " + starts[0] + " forked", "fresh": starts + "\n"}[name]
+            assert forked in blocks[str(sub)], blocks[str(sub)]

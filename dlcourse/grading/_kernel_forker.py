@@ -324,10 +324,17 @@ class ForkedKernel:
 
     def _settle(self) -> None:
         status = self._forker.ended.pop(self.pid, None)
+        if status is None and self._forker.broken:
+            # the forker is gone, and this kernel with it (PR_SET_PDEATHSIG): dead, it may have
+            # come back to this process (the worker is a subreaper) as a zombie to reap
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # not ours: ended unless it still runs
+                pid, status = self.pid, (None if _running(self.pid) else signal.SIGKILL)
+            if not pid:
+                status = None
         if status is not None:
             self.returncode = os.waitstatus_to_exitcode(status)
-        elif self._forker.broken and not os.path.exists(f"/proc/{self.pid}"):
-            self.returncode = -signal.SIGKILL  # the forker is gone, and with it this kernel
 
     def wait(self, timeout: float | None = None) -> int:
         end = None if timeout is None else time.monotonic() + timeout
@@ -353,6 +360,16 @@ class ForkedKernel:
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` is a process that has not ended (a zombie has)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+        return stat[stat.rindex(b")") + 2:][:1] not in (b"Z", b"X")
+    except (OSError, ValueError):
+        return False
 
 
 def launch(forker: Forker | None, fresh, cmd: list, **kw):

@@ -84,14 +84,19 @@ class _CappedClient(NotebookClient):
         return super().output(outs, msg, display_id, cell_index)
 
 
+_FORKER: set[int] = set()  # the kernel forker's pid (main() starts it): it outlives each kernel
+
+
 def _kill_kernel_group(client) -> None:
     try:
         proc = client.km.provisioner.process  # LocalProvisioner's Popen
         os.killpg(proc.pid, signal.SIGKILL)
     except Exception:
         pass
-    # and whatever escaped the group (setsid, double fork): this worker is their subreaper
-    sandbox.kill_tree(os.getpid())
+    # and whatever escaped the group (setsid, double fork): this worker is their subreaper. The
+    # forker is spared (the next kernel is forked from it, and it reports this one's end); all
+    # below it is not.
+    sandbox.kill_tree(os.getpid(), spare=frozenset(_FORKER))
 
 
 # ------------------------------------------------------------------ CPU-time limits (judging)
@@ -228,7 +233,8 @@ async def _run(job: dict) -> dict:
     n_ex = len(limits)
 
     report = {"notes": [], "harvest": {}, "cell_errors": [], "truncated": False,
-              "kernel_starts": 0, "learner_cells": n_learner, "died_cells": [], "kernel_cpu": 0.0}
+              "kernel_starts": 0, "kernels_forked": 0, "learner_cells": n_learner,
+              "died_cells": [], "kernel_cpu": 0.0}
     skip: set[int] = set()
     done: set[int] = set()  # harvest indices finished (file written or status decided)
     died = False
@@ -244,6 +250,8 @@ async def _run(job: dict) -> dict:
         cpu_at_exit = None
         try:
             async with client.async_setup_kernel():
+                if isinstance(client.km.provisioner.process, kernel_forker.ForkedKernel):
+                    report["kernels_forked"] += 1
                 for idx, cell in enumerate(nb.cells):
                     is_h = idx >= n_learner
                     k = idx - n_learner
@@ -348,6 +356,7 @@ def main() -> int:
     # first, before the job is read: the process the kernels are forked from sees none of it
     forker = kernel_forker.start()
     if forker is not None:
+        _FORKER.add(forker.pid)
         _fork_kernels_from(forker)
     job_path, fd = sys.argv[1], int(sys.argv[2])
     with open(job_path, encoding="utf-8") as fh:

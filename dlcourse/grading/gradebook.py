@@ -142,7 +142,8 @@ def _what_happened(opts: dict, report: dict) -> list[str]:
         lines.append(f"  could not be run: {str(report['fatal'])[:300]}")
     lines.append(f"  time: {report.get('wall', 0):g} s wall, "
                  f"{report.get('kernel_cpu', 0):g} s kernel CPU, "
-                 f"{report.get('kernel_starts', 0)} kernel start(s)")
+                 f"{report.get('kernel_starts', 0)} kernel start(s)"
+                 + (f", {report['kernels_forked']} forked" if report.get("kernels_forked") else ""))
     for n in report.get("notes") or []:
         lines.append(f"  {str(n)[:300]}")
     if report.get("truncated"):

@@ -357,15 +357,17 @@ def descendants(root: int) -> list[int]:
     return out
 
 
-def kill_tree(root: int, rounds: int = 50) -> int:
+def kill_tree(root: int, rounds: int = 50, spare: frozenset[int] = frozenset()) -> int:
     """SIGSTOP, then SIGKILL, every descendant of ``root`` until none is left; return how many.
 
     Stopping first freezes a fork loop so that no new child appears between the look and the
-    kill. When ``root`` is this process, the dead children are reaped as well.
+    kill. When ``root`` is this process, the dead children are reaped as well. The processes in
+    ``spare`` are left alone (the descendants below them are not).
     """
     killed: set[int] = set()
     for _ in range(rounds):
-        pids = [p for p in descendants(root) if p not in killed or _alive(p)]
+        pids = [p for p in descendants(root)
+                if p not in spare and (p not in killed or _alive(p))]
         if not pids:
             break
         for sig in (signal.SIGSTOP, signal.SIGKILL):

@@ -206,6 +206,16 @@ def _external(urls: list[str], base_url: str) -> list[str]:
 
 
 # --- every page ------------------------------------------------------------------------------
+#: The search fields and buttons a reader sees (where each is: its parent's id or class). The
+#: sidebar has one; the theme's top bar must not add a second above it.
+VISIBLE_SEARCHES = """
+return Array.from(document.querySelectorAll('.search-button-field, .search-button'))
+  .filter(el => { const r = el.getBoundingClientRect();
+                  return r.width > 0 && r.height > 0
+                         && getComputedStyle(el).visibility !== 'hidden'; })
+  .map(el => el.closest('[id]') ? el.closest('[id]').id : el.parentElement.className);
+"""
+
 # The Korean edition (issue 15) is read the same way: every page of _build/html/ko as well.
 KOREAN = [f"ko/{p}" for p in PAGES + ["search"]]
 
@@ -224,6 +234,8 @@ def test_page_reads_well(driver, base_url, name):
         _LINKS[name] = driver.execute_script(LINKS)
     outside = _external(urls, base_url)
     assert not outside, f"{page}: requests that leave localhost:\n" + "\n".join(outside)
+    searches = driver.execute_script(VISIBLE_SEARCHES)
+    assert len(searches) == 1, f"{page}: {len(searches)} search fields on screen: {searches}"
 
     untypeset = driver.execute_script(
         "return Array.from(document.querySelectorAll('.math'))"

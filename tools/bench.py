@@ -8,7 +8,8 @@ Everything happens in a fresh clone in a temporary folder (tracked edits not yet
 applied, as in the tests), with this checkout's ``.venv`` and vendored widget JavaScript; your
 ``_build`` and your notebooks are left alone. In one run, side by side:
 
-1. every notebook executed serially in a fresh kernel (their sum is the yardstick);
+1. every notebook executed serially in a fresh kernel, in three rounds (``--rounds``): the
+   median of each notebook's rounds is its time, and their sum the yardstick;
 2. the cold book build (``tools/build-book.sh``, empty execution cache, parallel execution);
 3. a rebuild with nothing changed (median of three);
 4. a rebuild after editing one chapter (``--chapter``), against that chapter's execution time;
@@ -23,7 +24,7 @@ applied, as in the tests), with this checkout's ``.venv`` and vendored widget Ja
    again with a fresh kernel per notebook (``DLCOURSE_BOOK_WARM=0``), to show what the warm
    kernels (tools/warm_kernel.py) save.
 
-    python tools/bench.py                  # steps 1-6 and dlcourse vs torch (about 10 minutes)
+    python tools/bench.py                  # steps 1-6 and dlcourse vs torch (about 15 minutes)
     python tools/bench.py --full           # and `make test` from a fresh clone
     python tools/bench.py --only import    # one cheap part: import, conv, book, editions
     python tools/bench.py --only editions --out /tmp/b.md   # two cold builds, English vs both
@@ -171,27 +172,43 @@ print(json.dumps([result.time, type(result.err).__name__ if result.err else None
 """
 
 
-def bench_notebooks(book: Path, pattern: str, timeout: int = 120) -> list[tuple[str, float | str]]:
-    """Execute each matching notebook of ``book`` alone, one after another; seconds, or the error.
+def _serial_run(book: Path, path: Path, timeout: int) -> float | str:
+    """One notebook executed alone: seconds, or what failed."""
+    proc = subprocess.run([sys.executable, "-c", SERIAL_RUN, str(path), str(timeout)],
+                          capture_output=True, text=True)
+    try:
+        seconds, error = json.loads(proc.stdout.strip().splitlines()[-1])
+        return float(seconds) if error is None else f"failed: {error}"
+    except (ValueError, IndexError):
+        print(proc.stderr[-2000:], file=sys.stderr)
+        return "failed: see the messages above"
+
+
+def bench_notebooks(book: Path, pattern: str, timeout: int = 120,
+                    rounds: int = 3) -> tuple[list[tuple[str, float | str]], dict]:
+    """Execute each matching notebook of ``book`` alone, one after another, in ``rounds``
+    rounds; per notebook the median of its rounds' seconds (or what failed), and every round's.
 
     Each runs in a fresh process through jupyter-cache's own ``single_nb_execution``, exactly as
     the book build executes a notebook (cwd = its folder), so the yardstick and the build time
-    the same thing; the process start is not counted.
+    the same thing; the process start is not counted. Rounds, not repeats in a row: a stretch
+    of slow disk or a busy neighbour then costs every notebook a little rather than one
+    notebook all its runs (on this machine a library not read for a minute is read from disk
+    again, which alone made one chapter 13 s slower in a single run).
     """
-    rows: list[tuple[str, float | str]] = []
-    for pat in pattern.split(","):
-        for path in sorted(book.glob(pat.strip())):
+    paths = [path for pat in pattern.split(",") for path in sorted(book.glob(pat.strip()))]
+    runs: dict[str, list[float | str]] = {str(p.relative_to(book)): [] for p in paths}
+    for k in range(rounds):
+        for path in paths:
             name = str(path.relative_to(book))
-            proc = subprocess.run([sys.executable, "-c", SERIAL_RUN, str(path), str(timeout)],
-                                  capture_output=True, text=True)
-            try:
-                seconds, error = json.loads(proc.stdout.strip().splitlines()[-1])
-                rows.append((name, float(seconds) if error is None else f"failed: {error}"))
-            except (ValueError, IndexError):
-                rows.append((name, "failed: see the messages above"))
-                print(proc.stderr[-2000:], file=sys.stderr)
-            print(f"[bench] serial {rows[-1][0]}: {rows[-1][1]}", file=sys.stderr)
-    return rows
+            runs[name].append(_serial_run(book, path, timeout))
+            print(f"[bench] serial {name} (round {k + 1} of {rounds}): {runs[name][-1]}",
+                  file=sys.stderr)
+    rows: list[tuple[str, float | str]] = []
+    for name, values in runs.items():
+        failed = [v for v in values if isinstance(v, str)]
+        rows.append((name, failed[0] if failed else statistics.median(values)))
+    return rows, runs
 
 
 # --- the book, in a fresh clone ------------------------------------------------------------
@@ -258,6 +275,11 @@ def cache_seconds(cache_dir: Path, book: Path, rel: str) -> float | None:
     return record.data.get("execution_seconds")
 
 
+def rounds_of(book: dict) -> int:
+    """How many rounds the serial times of a run are the median of (1 for a run before rounds)."""
+    return max((len(v) for v in (book.get("serial_runs") or {}).values()), default=1)
+
+
 def edit_chapter(path: Path) -> None:
     """Change a chapter's code as an author would: a comment at the end of its last code cell."""
     import nbformat
@@ -296,10 +318,11 @@ def korean_step(log: str) -> dict | None:
             "cached": korean.count("Using cached notebook")}
 
 
-def bench_book(book: Path, tmp: Path, pattern: str, chapter: str, repeats: int = 3) -> dict:
+def bench_book(book: Path, tmp: Path, pattern: str, chapter: str, repeats: int = 3,
+               rounds: int = 3) -> dict:
     """Serial notebook times, cold build, no-change rebuilds, one-chapter rebuild, in ``book``."""
     result: dict = {}
-    result["serial"] = bench_notebooks(book, pattern)
+    result["serial"], result["serial_runs"] = bench_notebooks(book, pattern, rounds=rounds)
     cache_dir = tmp / "jupyter_cache"
     cfg = cold_config(book, tmp, "jupyter_cache")
     out = tmp / "out"
@@ -460,7 +483,8 @@ def render(info, load, note, conv, mlp, book, imp, full, fig, prev, editions=Non
               f"Previous figures: {prev.get('source', '?')}; in brackets, this run over that one.",
               "", "| what | this run | target | met | previous |", "|---|---|---|---|---|"]
     cold_ok = fig["cold_ratio"] <= 0.6 if fig["cold_ratio"] is not None else None
-    lines.append(f"| cold book build (empty cache) / sum of the notebooks' serial times | "
+    lines.append(f"| cold book build (empty cache) / sum of the notebooks' serial times "
+                 f"(medians of {rounds_of(book or {})} round(s)) | "
                  f"{f(fig['cold_ratio'], '.2f', 'x')} ({f(fig['cold_s'], '.1f', ' s')} / "
                  f"{f(fig.get('serial_sum_s'), '.1f', ' s')}) | <= 0.6x | {met(cold_ok)} | "
                  f"{against(fig['cold_ratio'], prev.get('cold_ratio'), 'x')} |")
@@ -502,7 +526,8 @@ def render(info, load, note, conv, mlp, book, imp, full, fig, prev, editions=Non
                      f"`dl.optim`, `dl.data` / `import numpy` ({imp['numpy_parts']:.2f} s; "
                      f"not a target: the bare import no longer loads NumPy) | {parts:.2f}x | | | |")
     sr = fig["slowest_ratio"]
-    lines.append(f"| slowest chapter / median chapter (serial) | {f(sr, '.2f', 'x')} | <= 2x | "
+    lines.append(f"| slowest chapter / median chapter (serial, medians of "
+                 f"{rounds_of(book or {})} round(s)) | {f(sr, '.2f', 'x')} | <= 2x | "
                  f"{met(None if sr is None else sr <= 2)} | {against(sr, prev.get('slowest_ratio'), 'x')} |")
     if full:
         seconds, code, log = full
@@ -543,7 +568,8 @@ def render(info, load, note, conv, mlp, book, imp, full, fig, prev, editions=Non
                            if isinstance(v, float) and n.startswith("chapters/")), reverse=True)
         median = statistics.median(v for v, _ in chapters) if chapters else None
         lines += ["", "## Notebooks", "",
-                  "Serial: each alone in a fresh kernel, one after another (the yardstick). "
+                  "Serial: each alone in a fresh kernel, one after another (the yardstick); "
+                  f"the median of {rounds_of(book)} round(s), each round's time in brackets. "
                   "In the cold build: as the parallel build measured it, with another notebook "
                   "running beside it.", "",
                   "| notebook | serial s | / median chapter | in the cold build | in the last "
@@ -560,6 +586,10 @@ def render(info, load, note, conv, mlp, book, imp, full, fig, prev, editions=Non
             ratio = f"{value / median:.2f}x" if isinstance(value, float) and median and \
                 name.startswith("chapters/") else ""
             shown = f"{value:.1f}" if isinstance(value, float) else value
+            each = (book.get("serial_runs") or {}).get(name) or []
+            if len(each) > 1 and isinstance(value, float):
+                shown += " (" + ", ".join(f"{v:.1f}" if isinstance(v, float) else "failed"
+                                          for v in each) + ")"
             par = f"{parallel[name]:.1f}" if name in parallel else ""
             test = f"{tested[name]:.1f}" if name in tested else ""
             lines.append(f"| {name} | {shown} | {ratio} | {par} | {test} |")
@@ -602,6 +632,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="measure only these parts (repeatable); default: all")
     parser.add_argument("--notebooks", default="chapters/*.ipynb,exercises/*.ipynb",
                         help="comma-separated glob patterns of the serial runs (default: all)")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of the serial runs; each notebook's time is the median "
+                             "of its rounds (default: 3)")
     parser.add_argument("--chapter", default="03",
                         help="the chapter edited for the one-chapter rebuild (default: 03)")
     parser.add_argument("--note", default="", help="a remark on the machine, e.g. its load")
@@ -640,7 +673,8 @@ def main(argv: list[str] | None = None) -> int:
     if "book" in only:
         with tempfile.TemporaryDirectory(prefix="dlcourse-bench-") as tmp:
             clone = fresh_clone(Path(tmp) / "course")
-            book = bench_book(clone, Path(tmp), args.notebooks, args.chapter)
+            book = bench_book(clone, Path(tmp), args.notebooks, args.chapter,
+                              rounds=args.rounds)
             if "editions" in only:
                 editions = bench_editions(clone, Path(tmp), book)
     elif "editions" in only:

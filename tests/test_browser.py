@@ -19,6 +19,7 @@ import contextlib
 import functools
 import http.server
 import json
+import os
 import shutil
 import socketserver
 import tempfile
@@ -111,8 +112,9 @@ def test_the_server_closes_while_a_reader_has_stopped_reading(tmp_path):
 
 
 # --- the browser -----------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def driver():
+def _start_chromium(profile: str, page_load_timeout: float = 60):
+    """Headless Chromium through chromedriver; its and Chromium's warnings go to
+    ``test-artifacts/chromedriver-PID-N.log`` (N counts this process's starts)."""
     from selenium import webdriver  # in the dev extra; tools/venv.sh installs it
     from selenium.webdriver.chrome.service import Service
 
@@ -121,7 +123,6 @@ def driver():
     assert chromium and chromedriver, (
         "the browser tests need Chromium and its driver: run tools/browser.sh "
         "(Debian/Ubuntu: apt-get install chromium chromium-driver)")
-    profile = tempfile.mkdtemp(prefix="dlcourse-chromium-")
     opts = webdriver.ChromeOptions()
     opts.binary_location = chromium
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -133,12 +134,94 @@ def driver():
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    drv = webdriver.Chrome(options=opts, service=Service(executable_path=chromedriver))
-    drv.set_page_load_timeout(60)
+    LOGS.mkdir(parents=True, exist_ok=True)
+    _STARTS.append(profile)
+    service = Service(executable_path=chromedriver, service_args=["--log-level=WARNING"],
+                      log_output=str(LOGS / f"chromedriver-{os.getpid()}-{len(_STARTS)}.log"))
+    drv = webdriver.Chrome(options=opts, service=service)
+    drv.set_page_load_timeout(page_load_timeout)
     drv.set_script_timeout(60)
-    yield drv
-    drv.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    return drv
+
+
+LOGS = ROOT / "test-artifacts"
+_STARTS: list[str] = []
+
+
+class Browser:
+    """The Chromium session the tests share, and a fresh one when it stops answering.
+
+    Once in a whole run (2026-12-03), every page load timed out from the first page on, the
+    renderer asleep, while the same pages loaded in a second elsewhere. A page load that times
+    out therefore gets a new browser and one more try (``_open``); a page that times out twice
+    fails its test. Everything else is the webdriver's own (``__getattr__``)."""
+
+    def __init__(self, page_load_timeout: float = 60):
+        self.page_load_timeout = page_load_timeout
+        self.restarts: list[str] = []
+        self._profile = tempfile.mkdtemp(prefix="dlcourse-chromium-")
+        self._drv = _start_chromium(self._profile, page_load_timeout)
+
+    def __getattr__(self, name):
+        return getattr(self._drv, name)
+
+    def restart(self, why: str) -> None:
+        self.restarts.append(why)
+        self.quit()
+        self._profile = tempfile.mkdtemp(prefix="dlcourse-chromium-")
+        self._drv = _start_chromium(self._profile, self.page_load_timeout)
+
+    def quit(self) -> None:
+        try:
+            self._drv.quit()
+        except Exception:  # a wedged browser may not answer even that
+            pass
+        shutil.rmtree(self._profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def driver():
+    browser = Browser()
+    yield browser
+    if browser.restarts:
+        import warnings
+
+        warnings.warn(f"the browser was started again: {browser.restarts}")
+    browser.quit()
+
+
+def test_a_page_load_that_times_out_is_tried_again_in_a_new_browser(tmp_path):
+    """``_open``: a stalled load gets a fresh browser and one more try; a page that stalls every
+    time still fails."""
+    from selenium.common.exceptions import TimeoutException
+
+    (tmp_path / "page.html").write_text("<!DOCTYPE html><title>t</title><p>here</p>")
+    asked: dict[str, int] = {}
+
+    class Stalling(_Quiet):
+        def do_GET(self):
+            name = self.path.lstrip("/")
+            asked[name] = asked.get(name, 0) + 1
+            if name == "always.html" or (name == "once.html" and asked[name] == 1):
+                time.sleep(30)  # never answered in time (a daemon thread: nothing waits for it)
+                return
+            self.path = "/page.html"
+            super().do_GET()
+
+    server = _Server(("127.0.0.1", 0), functools.partial(Stalling, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    browser = Browser(page_load_timeout=2)
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        _open(browser, url, "once.html")
+        assert browser.execute_script("return document.body.textContent") == "here"
+        assert len(browser.restarts) == 1 and asked["once.html"] == 2, browser.restarts
+        with pytest.raises(TimeoutException):
+            _open(browser, url, "always.html")
+        assert len(browser.restarts) == 2 and asked["always.html"] == 2
+    finally:
+        browser.quit()
+        server.shutdown()
 
 
 def _drain(drv) -> tuple[list[dict], list[str]]:
@@ -182,8 +265,16 @@ WIDGETS_RENDERED = ("Array.from(document.querySelectorAll("
 
 
 def _open(drv, base_url: str, page: str):
-    """Load a page and wait until math and widgets are rendered and images have loaded."""
-    drv.get(urllib.parse.urljoin(base_url, page))
+    """Load a page and wait until math and widgets are rendered and images have loaded (a load
+    that times out: once more, in a new browser)."""
+    from selenium.common.exceptions import TimeoutException
+
+    url = urllib.parse.urljoin(base_url, page)
+    try:
+        drv.get(url)
+    except TimeoutException:
+        drv.restart(f"{page}: the page load timed out after {drv.page_load_timeout:g} s")
+        drv.get(url)
     _wait(drv, "document.readyState === 'complete'", what=f"{page} to load")
     state = drv.execute_async_script(WAIT_MATH)
     assert state in ("no math", "typeset"), f"{page}: MathJax {state}"

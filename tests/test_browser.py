@@ -144,7 +144,7 @@ def _start_chromium(profile: str, page_load_timeout: float = 60):
     return drv
 
 
-LOGS = ROOT / "test-artifacts"
+LOGS = SHOTS.parent  # test-artifacts/
 _STARTS: list[str] = []
 
 

@@ -172,7 +172,7 @@ print(json.dumps([result.time, type(result.err).__name__ if result.err else None
 """
 
 
-def _serial_run(book: Path, path: Path, timeout: int) -> float | str:
+def _serial_run(path: Path, timeout: int) -> float | str:
     """One notebook executed alone: seconds, or what failed."""
     proc = subprocess.run([sys.executable, "-c", SERIAL_RUN, str(path), str(timeout)],
                           capture_output=True, text=True)
@@ -201,7 +201,7 @@ def bench_notebooks(book: Path, pattern: str, timeout: int = 120,
     for k in range(rounds):
         for path in paths:
             name = str(path.relative_to(book))
-            runs[name].append(_serial_run(book, path, timeout))
+            runs[name].append(_serial_run(path, timeout))
             print(f"[bench] serial {name} (round {k + 1} of {rounds}): {runs[name][-1]}",
                   file=sys.stderr)
     rows: list[tuple[str, float | str]] = []

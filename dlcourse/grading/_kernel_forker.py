@@ -329,8 +329,9 @@ class ForkedKernel:
             # come back to this process (the worker is a subreaper) as a zombie to reap
             try:
                 pid, status = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:  # not ours: ended unless it still runs
-                pid, status = self.pid, (None if _running(self.pid) else signal.SIGKILL)
+            except ChildProcessError:  # not ours: ended unless it still runs (rare: loaded here)
+                alive = _load_launcher()._load_sandbox()._alive(self.pid)
+                pid, status = self.pid, (None if alive else signal.SIGKILL)
             if not pid:
                 status = None
         if status is not None:
@@ -360,16 +361,6 @@ class ForkedKernel:
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
-
-
-def _running(pid: int) -> bool:
-    """Whether ``pid`` is a process that has not ended (a zombie has)."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            stat = fh.read()
-        return stat[stat.rindex(b")") + 2:][:1] not in (b"Z", b"X")
-    except (OSError, ValueError):
-        return False
 
 
 def launch(forker: Forker | None, fresh, cmd: list, **kw):

@@ -210,7 +210,7 @@ def test_a_page_load_that_times_out_is_tried_again_in_a_new_browser(tmp_path):
 
     server = _Server(("127.0.0.1", 0), functools.partial(Stalling, directory=str(tmp_path)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    browser = Browser(page_load_timeout=2)
+    browser = Browser(page_load_timeout=4)  # a tiny local page: far more than it needs
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}/"
         _open(browser, url, "once.html")

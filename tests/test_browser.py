@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import itertools
 import json
 import os
 import shutil
@@ -135,9 +136,8 @@ def _start_chromium(profile: str, page_load_timeout: float = 60):
         opts.add_argument(arg)
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     LOGS.mkdir(parents=True, exist_ok=True)
-    _STARTS.append(profile)
     service = Service(executable_path=chromedriver, service_args=["--log-level=WARNING"],
-                      log_output=str(LOGS / f"chromedriver-{os.getpid()}-{len(_STARTS)}.log"))
+                      log_output=str(LOGS / f"chromedriver-{os.getpid()}-{next(_STARTS)}.log"))
     drv = webdriver.Chrome(options=opts, service=service)
     drv.set_page_load_timeout(page_load_timeout)
     drv.set_script_timeout(60)
@@ -145,7 +145,7 @@ def _start_chromium(profile: str, page_load_timeout: float = 60):
 
 
 LOGS = SHOTS.parent  # test-artifacts/
-_STARTS: list[str] = []
+_STARTS = itertools.count(1)  # this process's Chromium starts, for the log files' names
 
 
 class Browser:

@@ -418,8 +418,10 @@ def test_same_gradebook_on_a_quiet_and_on_a_loaded_machine(tmp_path):
     # limit, loaded or not, and would only make the loaded run 12 s longer.
     with _Throttled(share=0.25) as throttle:
         loaded = run(subs[:3], "loaded.csv")
-    # it reached below the grader's own processes (a kernel is two or more levels down)
-    assert throttle.deepest >= 2, f"the throttle stopped {len(throttle.stopped)} processes, none a kernel"
+    # It reached the kernels: pytest, the workers' zygote (1), a worker (2), its kernel (3, or 4
+    # when forked by the worker's kernel forker).
+    assert throttle.deepest >= 3, (f"the throttle stopped {len(throttle.stopped)} processes, "
+                                   f"{throttle.deepest} levels down at most: no kernel")
     assert loaded == {k: v for k, v in quiet.items() if k[0] != str(subs[3])}
     assert quiet[(str(subs[2]), "01.fit_threshold")][0] == "passed"  # the honest slow cell
     assert quiet[(str(subs[3]), "01.fit_threshold")][0] == "timeout"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -14,7 +15,7 @@ import time
 import pytest
 
 from conftest import ROOT, load_solutions, write_notebook
-from dlcourse.grading import exercises
+from dlcourse.grading import exercises, sandbox
 from dlcourse.grading.batch import COLUMNS, chapter_of, grade
 from dlcourse.grading.cli import main
 
@@ -320,28 +321,22 @@ class _Throttled:
         import threading
 
         self.share, self.period = share, period
-        self.stopped: set[int] = set()   # every process stopped at least once
-        self.deepest = 0                 # 1: a child of this process, 2: a grandchild, ...
+        self.deepest = 0   # the deepest process stopped: 1, a child of this one; 2, a grandchild...
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     @staticmethod
-    def _descendants() -> list[tuple[int, int]]:
-        """(pid, depth) of every process below this one."""
-        children: dict[int, list[int]] = {}
-        for entry in os.scandir("/proc"):
-            if entry.name.isdigit():
-                try:
-                    with open(f"/proc/{entry.name}/stat", "rb") as fh:
-                        ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
-                except (OSError, ValueError, IndexError):
-                    continue
-                children.setdefault(ppid, []).append(int(entry.name))
-        found, todo = [], [(os.getpid(), 0)]
+    def _descendants() -> dict[int, int]:
+        """{pid: depth} of every process below this one (the grader's own sandbox.descendants,
+        with the depth)."""
+        kids: dict[int, list[int]] = {}
+        for pid, ppid in sandbox._parents().items():
+            kids.setdefault(ppid, []).append(pid)
+        found, todo = {}, [(os.getpid(), 0)]
         while todo:
             parent, depth = todo.pop()
-            for child in children.get(parent, ()):
-                found.append((child, depth + 1))
+            for child in kids.get(parent, ()):
+                found[child] = depth + 1
                 todo.append((child, depth + 1))
         return found
 
@@ -354,16 +349,12 @@ class _Throttled:
                 pass
 
     def _run(self) -> None:
-        import signal
-
         while not self._done.is_set():
             found = self._descendants()
-            pids = [pid for pid, _ in found]
-            self._signal(pids, signal.SIGSTOP)
-            self.stopped.update(pids)
-            self.deepest = max([self.deepest] + [depth for _, depth in found])
+            self._signal(found, signal.SIGSTOP)
+            self.deepest = max([self.deepest, *found.values()])
             time.sleep(self.period * (1 - self.share))
-            self._signal(pids, signal.SIGCONT)
+            self._signal(found, signal.SIGCONT)
             self._done.wait(self.period * self.share)
 
     def __enter__(self):
@@ -371,11 +362,9 @@ class _Throttled:
         return self
 
     def __exit__(self, *exc):
-        import signal
-
         self._done.set()
         self._thread.join()
-        self._signal([pid for pid, _ in self._descendants()], signal.SIGCONT)
+        self._signal(self._descendants(), signal.SIGCONT)
 
 
 def _steps(cpu_seconds: float) -> int:
@@ -397,10 +386,10 @@ def test_same_gradebook_on_a_quiet_and_on_a_loaded_machine(tmp_path):
         "full": [IMPORTS] + [_ans(e) for e in CH01],
         "wrong": [IMPORTS, _ans("01.kmeans_step", WRONG["01.kmeans_step"][0]), _ans("01.epsilon_greedy")],
         # honest work of about 1 s of CPU in the answer's cell, under a 3 s cell limit: a
-        # wall-clock limit runs out on a loaded machine (here: a quarter of the wall-clock time
-        # for the grader's processes), a CPU-time limit does not. The loop's length is measured on this machine: a fixed 20
-        # million steps took 3 s of CPU on a slower 2-core machine and ran out of even the
-        # CPU-time limit, quiet or loaded.
+        # wall-clock limit runs out on a loaded machine (here: the grader's processes get a
+        # quarter of the wall-clock time), a CPU-time limit does not. The loop's length is
+        # measured on this machine: a fixed 20 million steps took 3 s of CPU on a slower 2-core
+        # machine and ran out of even the CPU-time limit, quiet or loaded.
         "work": [IMPORTS, _ans("01.fit_threshold", f"s = 0\nfor i in range({_steps(1.0)}):\n"
                                                    "    s += i\n" + SOL["01.fit_threshold"])],
         "loops": [IMPORTS, _ans("01.fit_threshold", "def fit_threshold(x, y):\n    while True:\n        pass\n"),
@@ -414,14 +403,13 @@ def test_same_gradebook_on_a_quiet_and_on_a_loaded_machine(tmp_path):
 
     quiet = run(subs, "quiet.csv")
     # Loaded, the answers whose verdict a wall-clock limit would change: "work" (its 1 s of CPU
-    # takes about 4 s of wall-clock time at a quarter of the time). "loops" times out under any
-    # limit, loaded or not, and would only make the loaded run 12 s longer.
+    # takes about 4 s of wall-clock time at a quarter of it). "loops" times out under any limit,
+    # loaded or not, and would only make the loaded run 12 s longer.
     with _Throttled(share=0.25) as throttle:
         loaded = run(subs[:3], "loaded.csv")
     # It reached the kernels: pytest, the workers' zygote (1), a worker (2), its kernel (3, or 4
     # when forked by the worker's kernel forker).
-    assert throttle.deepest >= 3, (f"the throttle stopped {len(throttle.stopped)} processes, "
-                                   f"{throttle.deepest} levels down at most: no kernel")
+    assert throttle.deepest >= 3, f"the throttle stopped nothing below level {throttle.deepest}"
     assert loaded == {k: v for k, v in quiet.items() if k[0] != str(subs[3])}
     assert quiet[(str(subs[2]), "01.fit_threshold")][0] == "passed"  # the honest slow cell
     assert quiet[(str(subs[3]), "01.fit_threshold")][0] == "timeout"

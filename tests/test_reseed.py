@@ -165,9 +165,11 @@ def test_edge_hints_are_the_hints_drawn_cases_alone_can_miss(ex):
     """reseed.EDGE_HINTS, exact over 30 seeds: a hint of the proof that the drawn cases alone
     (reseed.drawn) miss on some seed is listed, and a listed one is missed on some seed."""
     missed: dict[str, list[int]] = {}
+    cases = {seed: drawn(ex, seed) for seed in DRAWS}   # drawn once, judged for every answer
     for source, names in load_tool("exercise").wrong_answers(load_solutions(ex.chapter), ex):
+        answer = _answer(ex, source)
         for seed in DRAWS:
-            res = grade_in_process(drawn(ex, seed), _answer(ex, source))
+            res = grade_in_process(cases[seed], answer)
             seen = [v.hint for v in res.verdicts if v.hint]
             for n in names:
                 missed.setdefault(n, [])

@@ -45,9 +45,10 @@ LAUNCHER = os.path.join(_HERE, "_launcher.py")
 #: the thread settings the grader's kernelspec gives every kernel (submission.make_kernelspec)
 KERNEL_THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 #: ipykernel.debugger (and debugpy with it) is imported by every kernel as it starts, whatever
-#: it runs: 0.14 s of CPU time per kernel when it was left to the forked kernel. Importing it
-#: here prints debugpy's note on frozen modules once, where each fresh kernel prints it.
+#: it runs: 0.14 s of CPU time per kernel when it was left to the forked kernel. debugpy reads
+#: PYDEVD_DISABLE_FILE_VALIDATION as it is imported: set as the kernelspec sets it.
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "numpy")
+_PRELOAD_SETTINGS = {**KERNEL_THREADS, "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
 _PRELOAD_ENV: dict | None = None  # the environment the preloaded modules were imported in
 
 
@@ -59,12 +60,13 @@ def _env_key(env) -> dict:
 
 
 def preload() -> None:
-    """Import :data:`PRELOAD` once, with the kernel's thread settings (none of it starts a thread)."""
+    """Import :data:`PRELOAD` once, with the kernel's thread settings and debugpy's (none of it
+    starts a thread)."""
     global _PRELOAD_ENV
     if _PRELOAD_ENV is not None:
         return
-    saved = {k: os.environ.get(k) for k in KERNEL_THREADS}
-    os.environ.update(KERNEL_THREADS)
+    saved = {k: os.environ.get(k) for k in _PRELOAD_SETTINGS}
+    os.environ.update(_PRELOAD_SETTINGS)
     try:
         for name in PRELOAD:
             try:

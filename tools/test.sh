@@ -13,6 +13,10 @@ browser=$!
 py=$(tools/venv.sh | tail -n 1) || { wait "$browser" || true; exit 1; }
 wait "$browser"
 echo "[test] set up (.venv and Chromium) in $((SECONDS - setup_start)) s" >&2
+# A module that tools/venv.sh did not compile ahead is compiled once, by the first process that
+# imports it, even where PYTHONDONTWRITEBYTECODE is set (some machines set it): hundreds of
+# processes start in one run. (The grader's kernels keep it: their kernelspec sets it.)
+unset PYTHONDONTWRITEBYTECODE
 # One BLAS/OpenMP thread per process: two workers (and the kernels they start) on two cores
 # would otherwise oversubscribe the CPU, and spinning threads slow everything down manyfold.
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1

@@ -49,10 +49,10 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   # import, even where PYTHONDONTWRITEBYTECODE is set: about 4,400 of the 12,200 .py files, in
   # two processes of about the same length (PyTorch's side, and the kernels', the book build's
   # and the tests' other modules). uv's --compile-bytecode compiled all 12,200 files: 40
-  # CPU-seconds, 19.5 s of a 27.4 s install on 2 cores. This whole script from nothing took
-  # 28.7-30.6 s so, against 46.1-53.7 s before (same machine, alternated, 2026-12-03). A module
-  # left out is compiled when it is first imported (by every process that imports it, where
-  # the variable is set).
+  # CPU-seconds, 19.5 s of a 27.4 s install on 2 cores. This whole script, from nothing, takes
+  # 28.7-30.6 s this way against 46.1-53.7 s that way (same machine, alternated, 2026-12-03).
+  # A module left out is compiled when it is first imported (by every process that imports it,
+  # where the variable is set).
   warm() { env -u PYTHONDONTWRITEBYTECODE PYDEVD_DISABLE_FILE_VALIDATION=1 "$venv/bin/python" -c "
 import importlib, sys
 for name in sys.argv[2:]:

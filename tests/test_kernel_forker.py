@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from conftest import write_notebook
+from conftest import ROOT, write_notebook
 from dlcourse.grading import sandbox
 from dlcourse.grading.batch import grade
 from test_worker_zygote import IMPORTS, SOL, _wrong
@@ -283,3 +283,21 @@ def test_forked_kernels_grade_as_fresh_ones_do(tmp_path, monkeypatch):
             # a worker's forker outlives the kernel it ended: the second kernel is forked too
             forked = {"forked": starts + ", " + starts[0] + " forked", "fresh": starts + "\n"}[name]
             assert forked in blocks[str(sub)], blocks[str(sub)]
+
+
+def test_the_preload_settings_are_the_kernelspecs(tmp_path):
+    """_kernel_forker.py imports nothing of dlcourse, so it keeps its own copy of the settings
+    the grader's kernelspec gives every kernel, which the modules it preloads read as they are
+    imported (the thread counts, debugpy's file validation): the copy must not drift."""
+    import importlib.util
+
+    from dlcourse.grading import submission
+
+    spec = importlib.util.spec_from_file_location(
+        "kf_settings", ROOT / "dlcourse" / "grading" / "_kernel_forker.py")
+    kf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(kf)
+    root = submission.make_kernelspec(tmp_path, 1500)
+    env = json.loads((root / "kernels" / submission.KERNEL_NAME / "kernel.json").read_text())["env"]
+    assert kf._PRELOAD_SETTINGS == {k: env.get(k) for k in kf._PRELOAD_SETTINGS}
+    assert set(kf.KERNEL_THREADS) <= set(kf._PRELOAD_SETTINGS)

@@ -231,6 +231,7 @@ def test_exercise_with_feedback_pages_cover_the_whole_gradebook(graded, tmp_path
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
+@pytest.mark.slow  # grades notebooks in kernels
 def test_gradebook_feedback_follows_the_submissions_language(tmp_path, monkeypatch):
     """The CSV's feedback is the explanation the learner's own check cell gives: Korean for a
     notebook of the Korean edition (metadata dlcourse.language), English for an English one."""
@@ -252,6 +253,7 @@ def test_gradebook_feedback_follows_the_submissions_language(tmp_path, monkeypat
     assert "검사" in (tmp_path / "g.csv").read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # grades notebooks in kernels
 def test_the_run_language_is_part_of_the_cache_key(tmp_path, monkeypatch):
     """A notebook that declares no language gets its feedback in the grader's language; a
     regrade in another language must not be served the first language's cached text."""
@@ -290,6 +292,7 @@ def _counting(monkeypatch, fail_on=None):
     return calls
 
 
+@pytest.mark.slow  # grades notebooks in kernels
 def test_cache_skips_unchanged_submissions_and_resumes(tmp_path, monkeypatch):
     subs = [write_notebook(tmp_path / f"01_s{i}.ipynb",
                            [IMPORTS, (SOL["01.epsilon_greedy"], "01.epsilon_greedy"),
@@ -353,6 +356,7 @@ def _memorised_kmeans() -> str:
             f"    return np.array(_T.get(k, {first!r}), dtype=float)\n")
 
 
+@pytest.mark.slow  # grades notebooks in kernels
 def test_seed_fails_a_memorising_answer_and_passes_a_right_one(tmp_path):
     mem = write_notebook(tmp_path / "01_mem.ipynb", [IMPORTS, (_memorised_kmeans(),
                                                                "01.kmeans_step")])
@@ -394,6 +398,7 @@ def test_bad_shard_is_a_usage_error(bad, tmp_path, capsys):
     assert "--shard expects I/N" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # grades notebooks in kernels
 def test_shard_writes_the_manifest_merge_reads(tmp_path):
     subs = [write_notebook(tmp_path / f"01_s{i}.ipynb", [IMPORTS]) for i in range(3)]
     out = tmp_path / "part2.csv"

@@ -93,3 +93,25 @@ def test_a_module_fixture_is_set_up_once_whatever_the_workers(tmp_path):
     ran = re.findall(r"PASSED (\S+)", out)
     assert len(ran) == 16 and all(t.endswith("@test_m.expensive") for t in ran if "uses_it" in t)
     assert not any("@" in t for t in ran if "does_not" in t), "the other tests are left free"
+
+
+def test_modules_with_a_slow_test_come_first_each_kept_together():
+    """The modules that start kernels and processes are handed out first, so that the quick
+    in-process tests end the run on both workers (tests/xdist_fixture_groups.py). A module
+    stays in one piece: split, its module-scoped fixture would be set up twice."""
+    from xdist_fixture_groups import pytest_collection_modifyitems
+
+    class Item:
+        def __init__(self, nodeid: str, slow: bool = False):
+            self.nodeid, self.slow = nodeid, slow
+
+        def get_closest_marker(self, name):
+            return object() if name == "slow" and self.slow else None
+
+    items = [Item("tests/test_a.py::one"), Item("tests/test_a.py::two"),
+             Item("tests/test_b.py::quick"), Item("tests/test_b.py::kernel", slow=True),
+             Item("tests/test_c.py::one"), Item("tests/test_d.py::one", slow=True)]
+    pytest_collection_modifyitems(None, items)
+    assert [i.nodeid for i in items] == [
+        "tests/test_b.py::quick", "tests/test_b.py::kernel", "tests/test_d.py::one",
+        "tests/test_a.py::one", "tests/test_a.py::two", "tests/test_c.py::one"]

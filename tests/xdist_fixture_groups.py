@@ -6,6 +6,13 @@ worker that runs one of its tests: spread over both workers, the 3-minute batch 
 tests/test_exercises.py ran twice. Each test that uses a module-scoped fixture of its own module
 gets the group ``<module>.<fixture>``, unless it already has a group (``site``). Imported by
 tests/conftest.py, which is what registers the hook.
+
+The hook also puts the modules with a ``slow`` test (kernels, notebooks, the book) before the
+others, keeping each module's tests together and in their order. pytest-xdist hands out the
+tests of no group one by one in the order collected; alphabetical order left the grader's
+process tests (test_worker_zygote.py: forks, waits, time-outs) for the end of the run, where
+one worker waited on them with a core half idle while the other had nothing left to do. Quick
+in-process tests last share out evenly between the two workers.
 """
 from __future__ import annotations
 
@@ -27,3 +34,6 @@ def pytest_collection_modifyitems(config, items):
                     and getattr(defs[-1].func, "__module__", None) == module.__name__:
                 item.add_marker(pytest.mark.xdist_group(f"{module.__name__}.{name}"))
                 break
+    slow_modules = {item.nodeid.split("::")[0] for item in items
+                    if item.get_closest_marker("slow") is not None}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow_modules)  # stable

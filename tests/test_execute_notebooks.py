@@ -80,20 +80,28 @@ PROBE = [
 ]
 
 
-@pytest.fixture
-def warm(tmp_path, monkeypatch):
-    """A running ``warm_kernel.py serve``; its socket in ``$DLCOURSE_WARM_KERNEL``."""
+@pytest.fixture(scope="module")
+def warm_server(tmp_path_factory):
+    """A running ``warm_kernel.py serve``, its socket's path. One for the module's tests: it
+    imports PyTorch and the rest once (3 s of CPU time) and forks a kernel per request, itself
+    staying as it was."""
     import subprocess
     import sys
 
-    path = tmp_path / "serve.sock"
+    path = tmp_path_factory.mktemp("warm") / "serve.sock"
     proc = subprocess.Popen([sys.executable, str(TOOLS / "warm_kernel.py"), "serve", str(path)],
                             stdout=subprocess.PIPE, text=True)
     assert proc.stdout.readline().strip() == "ready"
-    monkeypatch.setenv("DLCOURSE_WARM_KERNEL", str(path))
-    yield proc
+    yield path
     proc.terminate()
     proc.wait(timeout=30)
+
+
+@pytest.fixture
+def warm(warm_server, monkeypatch):
+    """The warm server's socket in ``$DLCOURSE_WARM_KERNEL``, for this test."""
+    monkeypatch.setenv("DLCOURSE_WARM_KERNEL", str(warm_server))
+    return warm_server
 
 
 def _execute(nb, cwd, monkeypatch, timeout=60):
